@@ -1,0 +1,75 @@
+/**
+ * Import rules of ARCHITECTURE.md, checked in `npm test`.
+ * Dependencies point inward, toward pure domain code.
+ */
+const pure = '^src/(core|hl7|review)/';
+module.exports = {
+  forbidden: [
+    {
+      name: 'pure-no-node-io',
+      comment: 'core, hl7 and review are pure: no node:* modules (no sockets, files, clocks).',
+      severity: 'error',
+      from: { path: pure, pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'core-imports-nothing',
+      comment: 'core depends on nothing else in the project and on no package.',
+      severity: 'error',
+      from: { path: '^src/core/', pathNot: '\\.test\\.ts$' },
+      to: { pathNot: '^src/core/' },
+    },
+    {
+      name: 'hl7-only-core',
+      severity: 'error',
+      from: { path: '^src/hl7/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|hl7)/' },
+    },
+    {
+      name: 'review-only-core',
+      comment: 'The review is pure: evidence in, decision out.',
+      severity: 'error',
+      from: { path: '^src/review/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|review)/' },
+    },
+    {
+      name: 'site-cannot-know-what-is-tested',
+      comment: 'The reference site may use hl7, fhir, transports and core only (SITE.md).',
+      severity: 'error',
+      from: { path: '^src/site/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|hl7|fhir|transports|site)/' },
+    },
+    {
+      name: 'report-not-runner-internals',
+      comment: 'Reporters consume results and events, not runner internals.',
+      severity: 'error',
+      from: { path: '^src/report/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/(scenarios|lint|load|compliance|adoption|site|cli|server|transports)/' },
+    },
+    {
+      name: 'transports-low-level',
+      severity: 'error',
+      from: { path: '^src/(transports|fhir)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(core|hl7|transports|fhir)/' },
+    },
+    {
+      name: 'nobody-imports-cli',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    exclude: { path: '\\.d\\.ts$' },
+  },
+};

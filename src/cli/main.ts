@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The golive command. The only place that calls process.exit.
+ * Exit codes (ARCHITECTURE.md): checks 0 pass, 1 fail, 2 bad input, 3 unreachable;
+ * `golive run` 0 GO, 1 CONDITIONAL GO or NO-GO; anything else is a bug.
+ */
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../core/errors.js';
+import { VERSION } from './version.js';
+import { COMMANDS } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('golive')
+    .description('Prove a clinical technology integration is safe to go live.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  for (const register of COMMANDS) register(program, setExit);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version are "errors" to commander with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(e)) {
+      process.stderr.write(`${e.format()}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(
+      `golive: internal error (a bug, please report it): ${(e as Error)?.stack ?? String(e)}\n`,
+    );
+    return 70;
+  }
+}
+
+const code = await main(process.argv);
+// Let pending output flush, then exit with the code the command decided.
+process.exitCode = code;
+if (process.env.GOLIVE_NO_FORCE_EXIT !== '1') {
+  setTimeout(() => process.exit(code), 50).unref();
+}
