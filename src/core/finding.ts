@@ -59,7 +59,8 @@ export function formatLocation(loc: Location | undefined): string {
     if (loc.line !== undefined) p += `:${loc.line}${loc.col !== undefined ? `:${loc.col}` : ''}`;
     parts.push(p);
   }
-  if (loc.row !== undefined) parts.push(`row ${loc.row}${loc.column ? ` column ${loc.column}` : ''}`);
+  if (loc.row !== undefined)
+    parts.push(`row ${loc.row}${loc.column ? ` column ${loc.column}` : ''}`);
   if (loc.index !== undefined) parts.push(`message #${loc.index}`);
   if (loc.controlId) parts.push(`MSH-10=${loc.controlId}`);
   if (loc.path) parts.push(loc.path);

@@ -43,10 +43,14 @@ export function parseCsvText<S extends z.ZodType>(
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     const err = e as Error & { lines?: number; column?: number | string; code?: string };
-    throw new UserError('E_CSV_SYNTAX', err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: '), {
-      location: { file, line: err.lines },
-      hint: 'check quoting and that every row has as many columns as the header',
-    });
+    throw new UserError(
+      'E_CSV_SYNTAX',
+      err.message.replace(/^Invalid Record Length: /, 'wrong number of columns: '),
+      {
+        location: { file, line: err.lines },
+        hint: 'check quoting and that every row has as many columns as the header',
+      },
+    );
   }
   const header = records[0]?.record;
   if (!header) {
@@ -75,10 +79,14 @@ export function parseCsvText<S extends z.ZodType>(
       const issue = parsed.error.issues[0]!;
       const column = issue.path.length > 0 ? String(issue.path[0]) : undefined;
       const colIndex = column ? header.indexOf(column) + 1 : undefined;
-      throw new UserError('E_CSV_ROW', `${column ? `column "${column}": ` : ''}${issue.message}${column && obj[column] !== undefined ? ` (got "${obj[column]}")` : ''}`, {
-        location: { file, line: info.lines, col: colIndex, row: i, column },
-        hint: opts.docs ?? 'fix the value; nothing from this file was imported',
-      });
+      throw new UserError(
+        'E_CSV_ROW',
+        `${column ? `column "${column}": ` : ''}${issue.message}${column && obj[column] !== undefined ? ` (got "${obj[column]}")` : ''}`,
+        {
+          location: { file, line: info.lines, col: colIndex, row: i, column },
+          hint: opts.docs ?? 'fix the value; nothing from this file was imported',
+        },
+      );
     }
     rows.push({ value: parsed.data, row: i, line: info.lines });
   }

@@ -86,10 +86,16 @@ export function parseYamlText(
   if (err) {
     const pos = lines.linePos(err.pos[0]);
     const dup = err.code === 'DUPLICATE_KEY';
-    throw new UserError(dup ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX', err.message.split('\n')[0] ?? err.message, {
-      location: { file, line: pos.line, col: pos.col },
-      hint: dup ? 'each key may appear once in a mapping' : 'check indentation, quotes and colons near this position',
-    });
+    throw new UserError(
+      dup ? 'E_YAML_DUPLICATE_KEY' : 'E_YAML_SYNTAX',
+      err.message.split('\n')[0] ?? err.message,
+      {
+        location: { file, line: pos.line, col: pos.col },
+        hint: dup
+          ? 'each key may appear once in a mapping'
+          : 'check indentation, quotes and colons near this position',
+      },
+    );
   }
   let data: unknown;
   try {
@@ -131,14 +137,19 @@ export function loadYamlText<S extends z.ZodType>(
 }
 
 function hintFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s): ${issue.keys.join(', ')}; check spelling against the JSON Schema in schemas/`;
-  if (issue.code === 'invalid_value') return `expected one of: ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s): ${issue.keys.join(', ')}; check spelling against the JSON Schema in schemas/`;
+  if (issue.code === 'invalid_value')
+    return `expected one of: ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   return 'see the JSON Schema in schemas/ for the expected shape';
 }
 
 /** Read a YAML file and validate it. Missing/unreadable files give E_FILE. */
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): LoadedYaml<z.output<S>> {
+export function loadYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): LoadedYaml<z.output<S>> {
   return loadYamlText(readTextFile(file), file, schema);
 }
 
@@ -149,7 +160,10 @@ export function readTextFile(file: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError('E_FILE', `cannot read file (${code ?? 'error'})`, {
       location: { file },
-      hint: code === 'ENOENT' ? 'check the path; relative paths are resolved from the current directory' : 'check permissions',
+      hint:
+        code === 'ENOENT'
+          ? 'check the path; relative paths are resolved from the current directory'
+          : 'check permissions',
     });
   }
 }
