@@ -1,0 +1,4 @@
+export * from './framer.js';
+export * from './listener.js';
+export * from './client.js';
+export * from './tls.js';

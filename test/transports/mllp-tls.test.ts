@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MllpClient,
+  startMllpListener,
+  type MllpListener,
+} from '../../src/transports/mllp/index.js';
+
+const msg = 'MSH|^~\\&|LAB|RGH|EHR|RGH|20260327143000+0100||ORU^R01|TLS1|P|2.5.1\rPID|1||MRN1\r';
+let dir: string;
+let cert: string;
+let key: string;
+let l: MllpListener;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'golive-tls-'));
+  // A throwaway self-signed certificate for 127.0.0.1, made with the system openssl.
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  l = await startMllpListener({ port: 0, tls: { cert, key } });
+});
+afterAll(() => l.close(100));
+
+describe('MLLP over TLS', () => {
+  it('delivers with a trusted CA and a matching pin', async () => {
+    const pin = new X509Certificate(cert).fingerprint256;
+    const c = new MllpClient({
+      host: '127.0.0.1',
+      port: l.address.port,
+      tls: { ca: cert, pinSha256: [pin] },
+    });
+    expect(await c.send(msg)).toMatchObject({ status: 'acked', ackCode: 'AA' });
+    await c.close();
+  });
+  it('refuses a peer whose certificate does not match the pin', async () => {
+    const c = new MllpClient({
+      host: '127.0.0.1',
+      port: l.address.port,
+      tls: { ca: cert, pinSha256: ['00:11'] },
+    });
+    const r = await c.send(msg);
+    expect(r.status).toBe('error');
+    expect(r.error).toMatch(/pinned fingerprint/);
+  });
+  it('refuses an untrusted certificate', async () => {
+    const c = new MllpClient({ host: '127.0.0.1', port: l.address.port, tls: {} });
+    const r = await c.send(msg);
+    expect(r.status).toBe('error');
+  });
+});
