@@ -1,4 +1,95 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { messageType } from '../../hl7/index.js';
+import {
+  startMllpListener,
+  frame,
+  type IncomingMessage,
+  type ListenerEvent,
+} from '../../transports/mllp/index.js';
+import { UserError } from '../../core/errors.js';
 import type { RegisterCommand } from '../command-types.js';
+import { parsePort, parsePositiveInt } from '../address.js';
 
-/** `golive listen`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+interface ListenOpts {
+  port: string;
+  host: string;
+  out?: string;
+  framed?: boolean;
+  ack: string;
+  count?: string;
+}
+
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('listen')
+    .description('Capture HL7 v2 messages over MLLP to a file and acknowledge them')
+    .requiredOption('--port <n>', 'port to listen on (0 picks a free one)')
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option(
+      '--out <file>',
+      'append each message to this file (one per line, segments separated by CR)',
+    )
+    .option('--framed', 'write MLLP-framed messages instead of one per line')
+    .option('--ack <code>', 'acknowledgement code to answer with: AA, AE or AR', 'AA')
+    .option('--count <n>', 'stop after this many messages')
+    .action(async (opts: ListenOpts) => {
+      const ackCode = opts.ack.toUpperCase();
+      if (ackCode !== 'AA' && ackCode !== 'AE' && ackCode !== 'AR') {
+        throw new UserError('E_OPTION', `--ack "${opts.ack}" is not AA, AE or AR`, {
+          hint: 'use --ack AA (accept), AE (error) or AR (reject)',
+        });
+      }
+      const port = parsePort(opts.port);
+      const stopAfter = opts.count ? parsePositiveInt(opts.count, '--count') : Infinity;
+      let out: WriteStream | undefined;
+      if (opts.out) {
+        out = createWriteStream(opts.out, { flags: 'a' });
+        await new Promise<void>((resolve, reject) => {
+          out!.once('open', () => resolve());
+          out!.once('error', (e) =>
+            reject(
+              new UserError('E_FILE', `cannot write (${(e as NodeJS.ErrnoException).code})`, {
+                location: { file: opts.out },
+                hint: 'check the folder exists and is writable',
+              }),
+            ),
+          );
+        });
+      }
+      const listener = await startMllpListener({ host: opts.host, port, ackCode });
+      process.stdout.write(
+        `listening on ${listener.address.host}:${listener.address.port} (answering ${ackCode})${opts.out ? `, writing to ${opts.out}` : ''}\n`,
+      );
+      let n = 0;
+      let done: () => void = () => {};
+      const finished = new Promise<void>((r) => (done = r));
+      listener.on('message', (m: IncomingMessage) => {
+        n++;
+        if (out)
+          out.write(opts.framed ? frame(m.bytes) : Buffer.concat([m.bytes, Buffer.from('\n')]));
+        const t = m.message ? messageType(m.message) : undefined;
+        const what = m.message
+          ? `${t!.code}^${t!.trigger}  MSH-10=${m.message.get('MSH-10') ?? '(none)'}`
+          : `unreadable: ${m.parseError?.message}`;
+        process.stdout.write(
+          `#${n} from ${m.remote}  ${what}  ${m.bytes.length} bytes${m.charsetProblem ? `  (${m.charsetProblem})` : ''}\n`,
+        );
+        if (n >= stopAfter) setImmediate(done);
+      });
+      listener.on('event', (e: ListenerEvent) => {
+        if (e.type !== 'connection' && e.type !== 'disconnect')
+          process.stderr.write(`${e.remote}: ${e.type}: ${e.detail}\n`);
+      });
+      const onSignal = () => done();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      await finished;
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await listener.close(1000);
+      if (out) await new Promise<void>((r) => out!.end(() => r()));
+      process.stdout.write(`stopped after ${n} message(s)\n`);
+      setExit(0);
+    });
+};
