@@ -10,6 +10,7 @@ import iconv from 'iconv-lite';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** HL7 table 0211 names to iconv-lite encodings. */
 const TABLE_0211: Record<string, string> = {
@@ -48,14 +49,26 @@ export interface Decoded {
 
 /** Read MSH-18 from the raw bytes (the MSH segment is ASCII in every supported set). */
 export function declaredCharset(bytes: Uint8Array): string | undefined {
-  let end = 0;
-  while (end < bytes.length && end < 4096 && bytes[end] !== 13 && bytes[end] !== 10) end++;
-  let s = latin1.decode(bytes.subarray(0, end));
-  if (s.charCodeAt(0) === 0xfeff || s.startsWith('\u00ef\u00bb\u00bf'))
-    s = s.replace(/^(\uFEFF|\u00ef\u00bb\u00bf)/, '');
-  if (!s.startsWith('MSH') || s.length < 4) return undefined;
-  const fields = s.split(s[3]!);
-  const v = fields[17]?.split(s[4] ?? '^')[0]?.trim();
+  let s = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) s = 3;
+  if (bytes[s] !== 77 || bytes[s + 1] !== 83 || bytes[s + 2] !== 72) return undefined;
+  const sep = bytes[s + 3];
+  const comp = bytes[s + 4];
+  if (sep === undefined) return undefined;
+  // MSH-18 follows the 17th field separator (MSH-1 is the separator itself).
+  let count = 0;
+  let i = s + 3;
+  const limit = Math.min(bytes.length, s + 4096);
+  for (; i < limit; i++) {
+    const b = bytes[i]!;
+    if (b === 13 || b === 10) return undefined;
+    if (b === sep && ++count === 17) break;
+  }
+  if (count < 17) return undefined;
+  let j = i + 1;
+  while (j < limit && bytes[j] !== sep && bytes[j] !== comp && bytes[j] !== 13 && bytes[j] !== 10)
+    j++;
+  const v = latin1.decode(bytes.subarray(i + 1, j)).trim();
   return v ? v : undefined;
 }
 
@@ -90,16 +103,22 @@ export function decodeMessage(bytes: Uint8Array): Decoded {
     }
   }
   if (enc === 'ascii') {
-    const high = bytes.findIndex((b) => b > 127);
-    if (high >= 0) {
-      return {
-        text: latin1.decode(bytes),
-        charset: 'latin1',
-        declared,
-        problem: `MSH-18 declares ASCII but byte ${high} is 0x${bytes[high]!.toString(16)}; read as Latin-1`,
-      };
+    // ASCII is a subset of UTF-8: decode natively, then look for anything above 0x7F.
+    let text: string | undefined;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      text = undefined;
     }
-    return { text: latin1.decode(bytes), charset: 'ascii', declared };
+    if (text !== undefined && !NON_ASCII.test(text)) return { text, charset: 'ascii', declared };
+    let high = 0;
+    while (high < bytes.length && bytes[high]! < 128) high++;
+    return {
+      text: latin1.decode(bytes),
+      charset: 'latin1',
+      declared,
+      problem: `MSH-18 declares ASCII but byte ${high} is 0x${(bytes[high] ?? 0).toString(16)}; read as Latin-1`,
+    };
   }
   const text = iconv.decode(bytes as Buffer, enc);
   if (text.includes('\uFFFD')) {

@@ -85,6 +85,31 @@ export class Hl7Message {
     const segments: Segment[] = [];
     const terminators: string[] = [];
     const problems: string[] = [];
+    const hasLf = body.indexOf('\n') !== -1;
+    const hasCr = body.indexOf('\r') !== -1;
+    if (!(hasLf && hasCr)) {
+      // Fast path: one kind of terminator (the usual case), split natively.
+      const lines = body.split(hasLf ? '\n' : '\r');
+      const term = hasLf ? '\n' : '\r';
+      const last = lines.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const line = lines[i]!;
+        const t = i === last ? '' : term;
+        if (line.length === 0) {
+          if (i === last) continue;
+          if (terminators.length > 0) terminators[terminators.length - 1] += t;
+          else terminators.push(t);
+          continue;
+        }
+        const fields = line.split(field);
+        const id = fields[0]!;
+        if (id.length !== 3 || !SEG_ID.test(id))
+          problems.push(`segment ${segments.length + 1} has an invalid id "${id.slice(0, 10)}"`);
+        segments.push({ id, fields });
+        terminators.push(t);
+      }
+      return new Hl7Message(d, segments, terminators, bom, problems);
+    }
     let pos = 0;
     const n = body.length;
     while (pos < n) {

@@ -58,8 +58,9 @@ export class MessageSplitter {
   private carry: Uint8Array = new Uint8Array(0);
   /** Stream offset of carry[0]. */
   private carryOffset = 0;
-  private parts: Uint8Array[] = [];
-  private partsBytes = 0;
+  /** Current message: start (in the scan buffer) and end of its last segment line, or -1. */
+  private msgStart = -1;
+  private msgEnd = -1;
   private msgOffset = 0;
   private fieldSep = 0;
   private oversized = false;
@@ -67,6 +68,7 @@ export class MessageSplitter {
   private garbageStart = -1;
   private garbageLen = 0;
   private garbagePreview = '';
+  private buf: Uint8Array = new Uint8Array(0);
 
   constructor(opts: SplitterOptions) {
     this.opts = opts;
@@ -81,29 +83,56 @@ export class MessageSplitter {
       buf.set(this.carry, 0);
       buf.set(chunk, this.carry.length);
     }
+    this.buf = buf;
     const consumed = this.scan(buf, false);
-    // Keep only the unterminated tail (copied, so the caller's chunk can be reused).
-    this.carry = buf.slice(consumed);
-    this.carryOffset += consumed;
+    // Keep the unterminated tail and the open message (copied: the caller may reuse its chunk).
+    let keep = consumed;
+    if (this.msgStart >= 0) keep = Math.min(keep, this.msgStart);
+    if (this.msgStart >= 0) {
+      this.msgStart -= keep;
+      this.msgEnd -= keep;
+    }
+    this.carry = buf.slice(keep);
+    this.carryOffset += keep;
   }
 
   end(): void {
+    this.buf = this.carry;
     if (this.carry.length > 0) this.scan(this.carry, true);
-    this.carry = new Uint8Array(0);
     this.flushMessage();
+    this.carry = new Uint8Array(0);
     this.flushGarbage();
   }
 
   /** Returns how many bytes of buf were consumed (complete lines). */
   private scan(buf: Uint8Array, final: boolean): number {
     const n = buf.length;
-    let pos = 0;
+    // Where the message under way started, continue scanning after its last line.
+    let pos = this.msgStart >= 0 ? Math.max(this.msgEnd + 1, this.msgStart) : 0;
+    if (this.msgStart < 0 && this.carry.length > 0 && buf !== this.carry) pos = 0;
+    const framing = buf.indexOf(VT, pos) !== -1 || buf.indexOf(FS, pos) !== -1;
+    let nextCr = buf.indexOf(CR, pos);
+    let nextLf = buf.indexOf(LF, pos);
     while (pos < n) {
-      let end = pos;
-      while (end < n) {
-        const b = buf[end]!;
-        if (b === CR || b === LF || b === VT || b === FS) break;
-        end++;
+      let end: number;
+      if (framing) {
+        end = pos;
+        while (end < n) {
+          const b = buf[end]!;
+          if (b === CR || b === LF || b === VT || b === FS) break;
+          end++;
+        }
+      } else {
+        if (nextCr !== -1 && nextCr < pos) nextCr = buf.indexOf(CR, pos);
+        if (nextLf !== -1 && nextLf < pos) nextLf = buf.indexOf(LF, pos);
+        end =
+          nextCr === -1
+            ? nextLf === -1
+              ? n
+              : nextLf
+            : nextLf === -1
+              ? nextCr
+              : Math.min(nextCr, nextLf);
       }
       if (end === n && !final) return pos;
       if (end > pos) this.line(buf, pos, end);
@@ -116,101 +145,119 @@ export class MessageSplitter {
     let s = start;
     // A UTF-8 BOM may start a file or a message.
     if (buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3;
-    // Whitespace-only lines (and stray NULs) between messages carry nothing.
+    const a = buf[s];
+    const b = buf[s + 1];
+    const c = buf[s + 2];
+    const sep = buf[s + 3];
+    const streamOffset = this.carryOffset + s;
+    if (
+      a === 77 &&
+      b === 83 &&
+      c === 72 &&
+      sep !== undefined &&
+      s + 3 < end &&
+      !isUpperOrDigit(sep)
+    ) {
+      // MSH: a new message starts.
+      this.flushMessage();
+      this.flushGarbage();
+      this.fieldSep = sep;
+      this.msgStart = s;
+      this.msgEnd = end;
+      this.msgOffset = streamOffset;
+      this.oversized = false;
+      this.checkSize();
+      return;
+    }
+    // Whitespace-only lines (and stray NULs) between and inside messages carry nothing.
     let allBlank = true;
     for (let i = s; i < end; i++) {
-      const b = buf[i]!;
-      if (b !== 32 && b !== 9 && b !== 0) {
+      const x = buf[i]!;
+      if (x !== 32 && x !== 9 && x !== 0) {
         allBlank = false;
         break;
       }
     }
     if (allBlank) return;
-    const streamOffset = this.carryOffset + s;
-    const a = buf[s];
-    const b = buf[s + 1];
-    const c = buf[s + 2];
-    const sep = buf[s + 3];
-    if (a === 77 && b === 83 && c === 72 && sep !== undefined && !isUpperOrDigit(sep)) {
-      // MSH: a new message starts.
-      this.flushMessage();
-      this.flushGarbage();
-      this.fieldSep = sep;
-      this.msgOffset = streamOffset;
-      this.oversized = false;
-      this.append(buf.subarray(s, end));
-      return;
-    }
-    const segmentShaped =
+    const shaped =
       isUpper(a) &&
       isUpperOrDigit(b) &&
       isUpperOrDigit(c) &&
-      (sep === undefined ||
-        s + 3 >= end ||
+      (s + 3 >= end ||
         sep === this.fieldSep ||
-        (this.fieldSep === 0 && !isUpperOrDigit(sep)));
-    if (
-      segmentShaped &&
-      (((a === 70 || a === 66) && b === 72 && c === 83) ||
-        ((a === 70 || a === 66) && b === 84 && c === 83))
-    ) {
+        (this.fieldSep === 0 && sep !== undefined && !isUpperOrDigit(sep)));
+    const envelope = shaped && (a === 70 || a === 66) && (b === 72 || b === 84) && c === 83;
+    if (envelope) {
       // FHS/BHS/FTS/BTS batch envelope: close the message, skip the envelope.
       this.flushMessage();
       this.flushGarbage();
-      if (sep !== undefined && !isUpperOrDigit(sep)) this.fieldSep = sep;
+      if (sep !== undefined && s + 3 < end && !isUpperOrDigit(sep)) this.fieldSep = sep;
       return;
     }
-    if (segmentShaped && this.parts.length > 0 && !this.oversized) {
-      this.append(buf.subarray(s, end));
+    if (shaped && this.msgStart >= 0) {
+      if (!this.oversized) {
+        this.msgEnd = end;
+        this.checkSize();
+      }
       return;
     }
-    if (segmentShaped && this.oversized) return;
     // Not part of any message.
     this.flushMessage();
-    this.garbage(buf, s, end, streamOffset, 'not-a-segment');
+    this.garbage(buf, s, end, streamOffset);
   }
 
-  private append(seg: Uint8Array): void {
-    if (this.partsBytes + seg.length + 1 > this.max) {
-      this.oversized = true;
-      const total = this.partsBytes + seg.length;
-      this.parts = [];
-      this.partsBytes = 0;
-      this.flushGarbage();
-      this.opts.onGarbage?.({
-        offset: this.msgOffset,
-        length: total,
-        preview: 'MSH…',
-        reason: 'oversized',
-      });
-      return;
-    }
-    this.parts.push(seg.slice());
-    this.partsBytes += seg.length + 1;
+  private checkSize(): void {
+    if (this.oversized || this.msgEnd - this.msgStart <= this.max) return;
+    this.oversized = true;
+    this.flushGarbage();
+    this.opts.onGarbage?.({
+      offset: this.msgOffset,
+      length: this.msgEnd - this.msgStart,
+      preview: 'MSH…',
+      reason: 'oversized',
+    });
   }
 
   private flushMessage(): void {
-    if (this.parts.length === 0) return;
-    const out = new Uint8Array(this.partsBytes);
-    let p = 0;
-    for (const part of this.parts) {
-      out.set(part, p);
-      p += part.length;
-      out[p++] = CR;
+    if (this.msgStart < 0) return;
+    const start = this.msgStart;
+    const end = this.msgEnd;
+    this.msgStart = -1;
+    this.msgEnd = -1;
+    if (this.oversized) {
+      this.oversized = false;
+      return;
     }
-    this.parts = [];
-    this.partsBytes = 0;
+    const src = this.buf.subarray(start, end);
+    if (src.indexOf(LF) === -1 && src.indexOf(VT) === -1 && src.indexOf(FS) === -1) {
+      // Fast path: segments already separated by CR alone.
+      const out = new Uint8Array(src.length + 1);
+      out.set(src, 0);
+      out[src.length] = CR;
+      this.index++;
+      this.opts.onMessage({ bytes: out, offset: this.msgOffset, index: this.index });
+      return;
+    }
+    // The message's own bytes: segment lines joined by CR (inner blank lines dropped).
+    const out = new Uint8Array(src.length + 1);
+    let p = 0;
+    let lineStart = 0;
+    for (let i = 0; i <= src.length; i++) {
+      const x = i < src.length ? src[i]! : CR;
+      if (x === CR || x === LF || x === VT || x === FS) {
+        if (i > lineStart && !isBlank(src, lineStart, i)) {
+          out.set(src.subarray(lineStart, i), p);
+          p += i - lineStart;
+          out[p++] = CR;
+        }
+        lineStart = i + 1;
+      }
+    }
     this.index++;
-    this.opts.onMessage({ bytes: out, offset: this.msgOffset, index: this.index });
+    this.opts.onMessage({ bytes: out.subarray(0, p), offset: this.msgOffset, index: this.index });
   }
 
-  private garbage(
-    buf: Uint8Array,
-    s: number,
-    end: number,
-    offset: number,
-    reason: Garbage['reason'],
-  ): void {
+  private garbage(buf: Uint8Array, s: number, end: number, offset: number): void {
     if (this.garbageStart >= 0 && offset <= this.garbageStart + this.garbageLen + 2) {
       this.garbageLen = offset + (end - s) - this.garbageStart;
       return;
@@ -219,7 +266,6 @@ export class MessageSplitter {
     this.garbageStart = offset;
     this.garbageLen = end - s;
     this.garbagePreview = preview(buf, s, end);
-    void reason;
   }
 
   private flushGarbage(): void {
@@ -233,4 +279,12 @@ export class MessageSplitter {
     this.garbageStart = -1;
     this.garbageLen = 0;
   }
+}
+
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const x = buf[i]!;
+    if (x !== 32 && x !== 9 && x !== 0) return false;
+  }
+  return true;
 }
