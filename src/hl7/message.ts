@@ -18,6 +18,11 @@ export interface Segment {
 }
 
 const SEG_ID = /^[A-Z][A-Z0-9]{2}$/;
+
+function distinct(chars: string): boolean {
+  for (let i = 0; i < chars.length; i++) if (chars.indexOf(chars[i]!, i + 1) !== -1) return false;
+  return true;
+}
 const BOM = '\uFEFF';
 
 export class Hl7Message {
@@ -60,11 +65,7 @@ export class Hl7Message {
     const field = body[3]!;
     const encEnd = body.indexOf(field, 4);
     const enc = encEnd === -1 ? body.slice(4).split(/[\r\n]/)[0]! : body.slice(4, encEnd);
-    if (
-      enc.length < 4 ||
-      /[\r\n]/.test(field) ||
-      new Set([field, ...enc]).size !== enc.length + 1
-    ) {
+    if (enc.length < 4 || /[\r\n]/.test(field) || !distinct(field + enc)) {
       throw new UserError(
         'E_HL7_PARSE',
         `MSH-2 encoding characters "${enc}" are incomplete or repeat a delimiter`,

@@ -50,6 +50,23 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** MSH-10 and MSH-16 straight from the header line (no full parse on the hot path). */
+function readHeader(text: string): { controlId: string; appAck?: string } {
+  const start = text.startsWith('\uFEFF') ? 1 : 0;
+  if (!text.startsWith('MSH', start)) {
+    // Not a message we can key: parse to raise the usual error with its location.
+    Hl7Message.parse(text);
+  }
+  const sep = text[start + 3] ?? '|';
+  let end = text.indexOf('\r', start);
+  const lf = text.indexOf('\n', start);
+  if (end === -1 || (lf !== -1 && lf < end)) end = lf === -1 ? text.length : lf;
+  const fields = text.slice(start, end).split(sep);
+  const comp = fields[1]?.[0] ?? '^';
+  // fields[0] is "MSH" and fields[1] is MSH-2, so MSH-n is fields[n - 1].
+  return { controlId: fields[9]?.split(comp)[0] ?? '', appAck: fields[15]?.split(comp)[0] };
+}
+
 export class MllpClient {
   private socket: net.Socket | undefined;
   private connecting: Promise<void> | undefined;
@@ -197,10 +214,10 @@ export class MllpClient {
     opts: { ackTimeoutMs?: number; retries?: number } = {},
   ): Promise<SendResult> {
     const text = typeof message === 'string' ? message : message.toString();
-    const msg = typeof message === 'string' ? Hl7Message.parse(message) : message;
-    const controlId = msg.get('MSH-10') ?? '';
+    const header = readHeader(text);
+    const controlId = header.controlId;
     // Enhanced mode: MSH-16 = AL asks for an application ACK after the commit ACK (v2.5.1 2.9.3).
-    const enhanced = this.opts.enhanced ?? msg.get('MSH-16') === 'AL';
+    const enhanced = this.opts.enhanced ?? header.appAck === 'AL';
     const bytes = frame(encodeMessage(text));
     const retries = opts.retries ?? this.opts.retries ?? 0;
     const timeoutMs = opts.ackTimeoutMs ?? this.opts.ackTimeoutMs ?? 10_000;
