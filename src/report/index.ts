@@ -1,0 +1,13 @@
+export type { ReportCheck, ReportInput, ReportPaths, RunInfo } from './types.js';
+export { renderJson, buildJsonReport } from './json.js';
+export {
+  reportJsonSchema,
+  reportJsonSchemaDocument,
+  REPORT_SCHEMA_VERSION,
+  type ReportJson,
+} from './json-schema.js';
+export { renderJunit } from './junit.js';
+export { renderMarkdown, type MarkdownOptions } from './markdown.js';
+export { renderHtml, type HtmlOptions } from './html.js';
+export { renderConsoleSummary, type ConsoleOptions } from './console.js';
+export { writeReports, REPORT_FILES } from './write.js';
