@@ -1,4 +1,71 @@
+/**
+ * `golive adoption`: day-one readiness evidence (REVIEW.md adoption.*): task simulations,
+ * quick-reference guides, workaround signals and floor-support roster coverage.
+ * Exit 0 no error-level finding, 1 any, 2 bad input.
+ */
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { reviewAdoptionFiles } from '../../adoption/index.js';
+import { percent, resolveNow } from '../../compliance/common/options.js';
 import type { RegisterCommand } from '../command-types.js';
+import { emit } from './compliance.js';
 
-/** `golive adoption`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('adoption')
+    .description(
+      'check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
+    )
+    .option('--tasks <file>', 'task simulation records, CSV or YAML (docs/adoption.md)')
+    .option('--guides <file>', 'quick-reference guides (task -> guide); needs --tasks')
+    .option('--signals <file>', 'workaround signal log')
+    .option('--roster <file>', 'floor-support roster (unit, shift, staff, role); needs --plan')
+    .option('--plan <file>', 'launch plan: units x shifts (x dates) to cover')
+    .option('--threshold <pct>', 'minimum % of task attempts completed unaided', '90')
+    .option('--now <iso>', 'review instant (ISO date/date-time; default GOLIVE_NOW or the clock)')
+    .option('--json', 'JSON output: {summary, results, findings}')
+    .addHelpText(
+      'after',
+      '\nEach input is optional; a check runs when its inputs are given (guides with tasks, roster with plan).',
+    )
+    .action(
+      (o: {
+        tasks?: string;
+        guides?: string;
+        signals?: string;
+        roster?: string;
+        plan?: string;
+        threshold: string;
+        now?: string;
+        json?: boolean;
+      }) => {
+        if (o.guides && !o.tasks)
+          throw new UserError(
+            'E_OPTION',
+            '--guides needs --tasks (guides are checked against the exception tasks)',
+          );
+        if (!!o.roster !== !!o.plan)
+          throw new UserError(
+            'E_OPTION',
+            '--roster and --plan go together (the roster is checked against the launch plan)',
+          );
+        if (!o.tasks && !o.signals && !o.roster)
+          throw new UserError(
+            'E_OPTION',
+            'give at least one input: --tasks, --signals or --roster with --plan',
+            { hint: 'see golive adoption --help' },
+          );
+        const now = resolveNow(o.now, process.env.GOLIVE_NOW, () => new Date());
+        const results = reviewAdoptionFiles(
+          {
+            ...(o.tasks ? { tasks: o.tasks } : {}),
+            ...(o.guides ? { guides: o.guides } : {}),
+            ...(o.signals ? { signals: o.signals } : {}),
+            ...(o.roster ? { roster: o.roster, plan: o.plan } : {}),
+          },
+          { now, thresholdPct: percent(o.threshold, '--threshold') },
+        );
+        emit(results, o.json, setExit);
+      },
+    );
+};
