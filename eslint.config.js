@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.dependency-cruiser.cjs', 'dist/', 'node_modules/', 'coverage/', '.golive/', 'schemas/', '**/*.d.ts'] },
+  {
+    ignores: [
+      '.dependency-cruiser.cjs',
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.golive/',
+      'schemas/',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

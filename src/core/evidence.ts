@@ -115,6 +115,8 @@ export interface ScenarioData {
   steps: StepResult[];
   /** Generated identifiers and carried values (synthetic). */
   variables?: Record<string, string>;
+  /** Confirmations people gave during manual steps. */
+  attestations?: Attestation[];
 }
 
 /** One second (or interval) of a load run. `t` is seconds since the run started. */

@@ -1,4 +1,148 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
+import { loadYamlFile } from '../../inputs/yaml.js';
+import { UserError } from '../../core/errors.js';
+import type { CheckResult } from '../../core/index.js';
+import { startMllpListener, type MllpListener } from '../../transports/mllp/index.js';
+import {
+  BUILTIN_PROFILES,
+  LiveView,
+  loadBuiltinProfile,
+  loadProfileFile,
+  measuredSizesOf,
+  projectStorage,
+  renderSummary,
+  runLoadProfile,
+  storageDeclarationSchema,
+  type LoadTarget,
+  type LoadedProfile,
+} from '../../load/index.js';
+import { startEmbeddedTarget } from '../../load/embedded.js';
+import { hooksFromSpecs } from '../../load/control.js';
+import { renderLoadJunit } from '../../load/junit.js';
 import type { RegisterCommand } from '../command-types.js';
 
-/** `golive load`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+interface LoadOptions {
+  config?: string;
+  target?: string;
+  faults?: string;
+  json?: string;
+  junit?: string;
+  storage?: string;
+}
+
+function readProfile(arg: string): LoadedProfile {
+  if (!existsSync(arg) && (BUILTIN_PROFILES as readonly string[]).includes(arg)) {
+    return loadBuiltinProfile(arg);
+  }
+  return loadProfileFile(arg);
+}
+
+/** Target from golive.yaml (`target`, `capture`, `control`); the capture listener is started here. */
+async function configTarget(
+  cfg: LoadedConfig | undefined,
+  lp: LoadedProfile,
+): Promise<{ target: LoadTarget; capture?: MllpListener }> {
+  const t = cfg?.config.target;
+  if (!t?.mllp) {
+    throw new UserError('E_LOAD_TARGET', 'no target: golive.yaml names no target.mllp', {
+      hint: 'give --config golive.yaml with target.mllp (and target.fhir), or --target embedded',
+    });
+  }
+  const target: LoadTarget = {
+    mllp: { host: t.mllp.host, port: t.mllp.port },
+    fhirBase: t.fhir?.baseUrl,
+    control: cfg?.config.control ? hooksFromSpecs(cfg.config.control) : undefined,
+  };
+  let capture: MllpListener | undefined;
+  if (lp.profile.endToEnd?.capture) {
+    const c = cfg!.config.capture;
+    capture = await startMllpListener({ host: c.host, port: c.port, ackCode: c.ackCode });
+    target.capture = capture;
+  }
+  return { target, capture };
+}
+
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('load')
+    .description(
+      'Run a load profile (analyzer bursts, ADT waves, FHIR readers, failover) and check its thresholds',
+    )
+    .argument(
+      '<profile>',
+      `load profile YAML, or a built-in profile: ${BUILTIN_PROFILES.join(', ')}`,
+    )
+    .option('--config <file>', 'golive.yaml: target, capture listener, control hooks, storage')
+    .option('--target <target>', '"embedded" starts the reference site in-process')
+    .option('--faults <list>', 'site faults for --target embedded (comma-separated)')
+    .option('--json <file>', 'write the check results as JSON')
+    .option('--junit <file>', 'write thresholds as JUnit XML')
+    .option('--storage <file>', 'storage declaration YAML (else load.storage of golive.yaml)')
+    .action(async (profileArg: string, opts: LoadOptions) => {
+      const lp = readProfile(profileArg);
+      // Read the storage declaration early: bad input must stop before any load is generated.
+      if (opts.storage) loadYamlFile(opts.storage, storageDeclarationSchema);
+      const cfg = opts.config ? loadConfigFile(opts.config) : undefined;
+      if (opts.target !== undefined && opts.target !== 'embedded') {
+        throw new UserError('E_LOAD_TARGET', `unknown target "${opts.target}"`, {
+          hint: 'use --target embedded, or describe the target in golive.yaml (--config)',
+        });
+      }
+      if (opts.faults && opts.target !== 'embedded') {
+        throw new UserError('E_LOAD_TARGET', '--faults applies to --target embedded only', {
+          hint: 'add --target embedded',
+        });
+      }
+      const faults = (opts.faults ?? '').split(/[,\s]+/).filter(Boolean);
+      let stop: () => Promise<void> = async () => {};
+      let target: LoadTarget;
+      if (opts.target === 'embedded') {
+        const emb = await startEmbeddedTarget({ faults, durable: !!lp.profile.failover });
+        target = emb.target;
+        stop = emb.stop;
+        process.stderr.write(
+          `embedded site: mllp ${emb.site.mllp.host}:${emb.site.mllp.port}, fhir ${emb.site.fhirBase}${faults.length ? `, faults ${faults.join(',')}` : ''}\n`,
+        );
+      } else {
+        const ct = await configTarget(cfg, lp);
+        target = ct.target;
+        if (ct.capture) stop = () => ct.capture!.close(500);
+      }
+      const view = new LiveView(process.stderr);
+      let results: CheckResult[];
+      try {
+        results = await runLoadProfile({ profile: lp, target, onProgress: (p) => view.update(p) });
+      } finally {
+        view.end();
+        await stop();
+      }
+      const storageFile = opts.storage
+        ? loadYamlFile(opts.storage, storageDeclarationSchema).value
+        : undefined;
+      const storage = cfg?.config.load?.storage;
+      if (storageFile) results.push(projectStorage(storageFile, measuredSizesOf(results[0]!)));
+      else if (storage) {
+        const decl = storageDeclarationSchema.safeParse(storage);
+        if (!decl.success) {
+          const issue = decl.error.issues[0]!;
+          throw new UserError(
+            'E_CONFIG',
+            `load.storage.${issue.path.join('.')}: ${issue.message}`,
+            {
+              location: { file: cfg!.file, path: `load.storage.${issue.path.join('.')}` },
+              hint: 'see docs/load.md, "Storage growth"',
+            },
+          );
+        }
+        results.push(projectStorage(decl.data, measuredSizesOf(results[0]!)));
+      }
+      process.stdout.write(`${renderSummary(results)}\n`);
+      if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+      if (opts.junit) writeFileSync(opts.junit, renderLoadJunit(results));
+      // 0 thresholds met; 1 not met; an inconclusive run (tool or connection failed) is 3.
+      const outcomes = results.map((r) => r.outcome);
+      setExit(outcomes.includes('fail') ? 1 : outcomes.includes('error') ? 3 : 0);
+    });
+};

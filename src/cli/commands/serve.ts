@@ -1,4 +1,133 @@
+/**
+ * `golive serve`: the web dashboard over an evidence store (docs/dashboard.md).
+ * `golive serve --hash-token` makes a token and the hash to put in the users file.
+ */
+import { dirname, join } from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { isPostgresUrl, openEvidenceStore, resolveStoreLocation } from '../../evidence/index.js';
+import { generateToken, hashToken, loadUsers, startServer } from '../../server/index.js';
+import { parsePort } from '../address.js';
 import type { RegisterCommand } from '../command-types.js';
+import { VERSION } from '../version.js';
 
-/** `golive serve`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+interface ServeOpts {
+  store?: string;
+  schema: string;
+  port: string;
+  host: string;
+  users?: string;
+  auditLog?: string;
+  hashToken?: boolean;
+  quiet?: boolean;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function printTokenHash(): Promise<void> {
+  const piped = !process.stdin.isTTY;
+  const token = piped ? await readStdin() : generateToken();
+  if (token.length < 16 || /\s/.test(token)) {
+    throw new UserError('E_TOKEN', 'a token must be at least 16 characters with no spaces', {
+      hint: 'run `golive serve --hash-token` without input to generate one',
+    });
+  }
+  if (!piped) {
+    process.stdout.write(
+      `token: ${token}\n  (give this to the user over a private channel; it is not stored anywhere)\n`,
+    );
+  }
+  process.stdout.write(`token_sha256: ${hashToken(token)}\n`);
+}
+
+const isLoopbackHost = (h: string) => h === 'localhost' || h === '::1' || /^127\./.test(h);
+
+export const register: RegisterCommand = (program, setExit) => {
+  program
+    .command('serve')
+    .description('web dashboard: runs, reviews, evidence; attestations and waivers by role')
+    .option(
+      '--store <file|url>',
+      'SQLite file or postgres:// URL (default: $GOLIVE_STORE, else .golive/evidence.db)',
+    )
+    .option('--schema <name>', 'PostgreSQL schema holding the store', 'golive')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8600')
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--users <file>', 'users file (YAML: name, role, token_sha256); without it: read-only')
+    .option(
+      '--audit-log <file>',
+      'SQLite file of the dashboard audit log (default: dashboard-audit.db next to the store)',
+    )
+    .option('--hash-token', 'print a new token and its SHA-256 (or hash a token read from stdin)')
+    .option('--quiet', 'do not print one line per request')
+    .action(async (opts: ServeOpts) => {
+      if (opts.hashToken) {
+        await printTokenHash();
+        setExit(0);
+        return;
+      }
+      const port = parsePort(opts.port);
+      const users = opts.users ? loadUsers(opts.users) : undefined;
+      const location = resolveStoreLocation({ flag: opts.store, env: process.env });
+      const auditFile =
+        opts.auditLog ??
+        (isPostgresUrl(location)
+          ? join('.golive', 'dashboard-audit.db')
+          : join(dirname(location), 'dashboard-audit.db'));
+      const store = await openEvidenceStore(location, { create: false, schema: opts.schema });
+      let server;
+      try {
+        server = await startServer({
+          store,
+          users,
+          auditFile,
+          version: VERSION,
+          host: opts.host,
+          port,
+          log: (line) => {
+            if (!opts.quiet || line.startsWith('internal') || line.startsWith('audit'))
+              process.stderr.write(`${line}\n`);
+          },
+        });
+      } catch (err) {
+        await store.close();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+          throw new UserError('E_LISTEN', `cannot listen on ${opts.host}:${port} (${code})`, {
+            hint:
+              code === 'EADDRINUSE' ? 'pick another --port, or 0 for a free one' : 'check --host',
+          });
+        }
+        throw err;
+      }
+      const out = (s: string) => process.stdout.write(`${s}\n`);
+      out(`golive dashboard: ${server.url}`);
+      out(`  evidence store: ${store.location}`);
+      out(`  audit log:      ${auditFile}`);
+      if (!users) {
+        out('  no --users file: read-only, answering loopback requests (this machine) only');
+      } else {
+        out(`  users: ${users.length} from ${opts.users}`);
+        if (!isLoopbackHost(opts.host))
+          out('  plain HTTP beyond this machine: put a TLS-terminating proxy in front');
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await store.close();
+      out('dashboard stopped');
+      setExit(0);
+    });
+};

@@ -1,4 +1,62 @@
+import type { Command } from 'commander';
+import { parseFaultList, startSite } from '../../site/index.js';
 import type { RegisterCommand } from '../command-types.js';
+import { parseHostPort, parsePort, parsePositiveInt } from '../address.js';
 
-/** `golive site`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+interface SiteOpts {
+  mllpPort: string;
+  fhirPort: string;
+  downstream?: string;
+  faults?: string;
+  data?: string;
+  criticalDelayMs?: string;
+}
+
+/**
+ * `golive site`: run the reference site (docs/site.md) until SIGINT/SIGTERM, then stop cleanly.
+ * Prints one `key: value` line per endpoint so scripts can read them.
+ */
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('site')
+    .description('Run the embedded reference site (simulated LIS/EHR over MLLP and FHIR R4)')
+    .option('--mllp-port <n>', 'MLLP port (0 picks a free one)', '0')
+    .option('--fhir-port <n>', 'FHIR and control API port (0 picks a free one)', '0')
+    .option(
+      '--downstream <host:port>',
+      'forward results and critical notifications to this MLLP listener',
+    )
+    .option('--faults <a,b>', 'switch on named faults (see docs/site.md)')
+    .option('--data <file>', 'SQLite data file: state survives restart and kill -9')
+    .option('--critical-delay-ms <n>', 'delay before a critical result is notified')
+    .action(async (opts: SiteOpts) => {
+      const site = await startSite({
+        mllpPort: parsePort(opts.mllpPort, '--mllp-port'),
+        fhirPort: parsePort(opts.fhirPort, '--fhir-port'),
+        ...(opts.downstream ? { downstream: parseHostPort(opts.downstream, '--downstream') } : {}),
+        faults: parseFaultList(opts.faults),
+        ...(opts.data ? { dataFile: opts.data } : {}),
+        ...(opts.criticalDelayMs
+          ? { criticalDelayMs: parsePositiveInt(opts.criticalDelayMs, '--critical-delay-ms') }
+          : {}),
+        log: (line) => process.stderr.write(`site: ${line}\n`),
+      });
+      const lines = [
+        `mllp: ${site.mllp.host}:${site.mllp.port}`,
+        `fhir: ${site.fhirBase}`,
+        `control: ${site.controlBase}`,
+        `downstream: ${opts.downstream ?? '(none)'}`,
+        `faults: ${site.options.faultSet.names.join(',') || '(none)'}`,
+        `data: ${opts.data ?? '(memory only)'}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await site.stop();
+      process.stdout.write('site stopped\n');
+      setExit(0);
+    });
+};

@@ -1,0 +1,10 @@
+export * from './schema.js';
+export * from './duration.js';
+export * from './load.js';
+export {
+  adoptionSection,
+  complianceSection,
+  lintSection,
+  loadSection,
+  reviewSection,
+} from './sections.js';

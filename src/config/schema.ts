@@ -1,0 +1,254 @@
+/**
+ * The `golive.yaml` site configuration: one zod schema gives the types, the validation
+ * (unknown keys rejected, dot-path messages) and the JSON Schema in schemas/ for editors.
+ * Durations are written `10s`/`2m` and come out as milliseconds. Relative file paths are
+ * resolved from the directory of the config file by the loader.
+ */
+import { z } from 'zod';
+import { durationSchema, zoneSchema } from './duration.js';
+import {
+  adoptionSection,
+  complianceSection,
+  lintSection,
+  loadSection,
+  reviewSection,
+} from './sections.js';
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1).meta({ description: 'Host name or IP address.' });
+
+const mllpTls = z
+  .strictObject({
+    ca: z.string().optional().meta({ description: 'PEM file of the CA that signed the receiver.' }),
+    pinSha256: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Accept only these certificate SHA-256 fingerprints.' }),
+    servername: z.string().optional(),
+  })
+  .meta({ description: 'MLLP over TLS (optional).' });
+
+export const mllpEndpointSchema = z.strictObject({
+  host: host.default('127.0.0.1'),
+  port,
+  connectTimeout: durationSchema.default(5000),
+  ackTimeout: durationSchema
+    .default(10_000)
+    .meta({ description: 'How long to wait for each acknowledgement.' }),
+  tls: mllpTls.optional(),
+});
+
+export const fhirAuthSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('none') }),
+    z.strictObject({
+      type: z.literal('basic'),
+      username: z.string().min(1),
+      passwordEnv: z
+        .string()
+        .min(1)
+        .meta({ description: 'Name of the environment variable holding the password.' }),
+    }),
+    z.strictObject({
+      type: z.literal('bearer'),
+      tokenEnv: z
+        .string()
+        .min(1)
+        .meta({ description: 'Name of the environment variable holding the bearer token.' }),
+    }),
+  ])
+  .meta({
+    description:
+      'FHIR authentication. Secrets are read from the environment, never from this file.',
+  });
+
+export const fhirEndpointSchema = z.strictObject({
+  baseUrl: z.url().meta({ description: 'FHIR R4 base URL, e.g. https://ehr.test/fhir/R4' }),
+  auth: fhirAuthSchema.default({ type: 'none' }),
+  timeout: durationSchema.default(10_000),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(2)
+    .meta({ description: 'Retries (with backoff) after a 5xx answer or a connection failure.' }),
+});
+
+/** A control hook: an HTTP request or a command run without a shell. */
+export const hookSchema = z.union([
+  z.strictObject({
+    http: z.strictObject({
+      url: z.url(),
+      method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.string().optional(),
+    }),
+    timeout: durationSchema.default(30_000),
+  }),
+  z.strictObject({
+    command: z
+      .array(z.string())
+      .min(1)
+      .meta({ description: 'argv of the command (no shell); exit 0 means done.' }),
+    timeout: durationSchema.default(30_000),
+  }),
+]);
+
+export const controlSchema = z
+  .strictObject({
+    pause: hookSchema.optional(),
+    resume: hookSchema.optional(),
+    restart: hookSchema.optional(),
+  })
+  .meta({
+    description:
+      'How golive pauses, resumes and restarts the receiving system (downtime and failover scenarios).',
+  });
+
+export const identifierSystemsSchema = z
+  .strictObject({
+    mrnAuthority: z
+      .string()
+      .default('RGH')
+      .meta({ description: 'Assigning authority golive sends in PID-3.4 (HL7 table 0363).' }),
+    mrnSystem: z
+      .string()
+      .default('urn:golive:mrn:RGH')
+      .meta({ description: 'Identifier.system of an MRN with that authority on the FHIR side.' }),
+    placerSystem: z.string().default('urn:golive:placer'),
+    fillerSystem: z.string().default('urn:golive:filler'),
+    accessionSystem: z.string().default('urn:golive:accession'),
+    observationSystem: z
+      .string()
+      .default('urn:golive:obs')
+      .meta({ description: 'Identifier.system of Observations (value filler/OBX-3.1/OBX-4).' }),
+    criticalNotificationSystem: z.string().default('urn:golive:critical-notification'),
+    providerSystem: z.string().default('urn:golive:provider'),
+    deviceSystem: z.string().default('urn:golive:device'),
+    traySystem: z.string().default('urn:golive:tray'),
+    cycleSystem: z.string().default('urn:golive:sterilization-cycle'),
+    sterilizationCodeSystem: z.string().default('urn:golive:sterilization'),
+  })
+  .meta({
+    description:
+      'How the receiver names, on the FHIR side, the identifiers and codes golive sends. Defaults fit the reference site.',
+  });
+
+export const systemSchema = z.strictObject({
+  application: z.string().optional().meta({ description: 'MSH-3 sending application.' }),
+  facility: z.string().optional().meta({ description: 'MSH-4 sending facility.' }),
+  templates: z
+    .record(z.string(), z.string())
+    .optional()
+    .meta({ description: 'Template name -> HL7 template file, overriding the built-in one.' }),
+});
+
+export const scenariosSectionSchema = z.strictObject({
+  include: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Scenario ids or globs in scope (`order.*`); default all built-ins.' }),
+  exclude: z.array(z.string()).optional(),
+  files: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Extra scenario files (site-specific stories).' }),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  timeouts: z
+    .strictObject({
+      message: durationSchema
+        .default(15_000)
+        .meta({ description: 'Default wait for an outbound message at the capture listener.' }),
+      fhir: durationSchema
+        .default(15_000)
+        .meta({ description: 'Default deadline for FHIR assertions to hold.' }),
+      settle: durationSchema.default(1000).meta({
+        description:
+          'How long a negative assertion (nothing duplicated, old value not current) must keep holding.',
+      }),
+    })
+    .default({ message: 15_000, fhir: 15_000, settle: 1000 }),
+  unattended: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'Manual steps are skipped (with reason) instead of asking a person.' }),
+});
+
+export const siteSchema = z.strictObject({
+  name: z.string().default('site under test'),
+  timeZone: zoneSchema
+    .default('UTC')
+    .meta({ description: 'Site time zone: HL7 timestamps are sent with its offset.' }),
+  criticalResultDeadline: durationSchema
+    .default(15 * 60_000)
+    .meta({ description: 'A critical result must reach the notification target within this.' }),
+  application: z.string().default('GOLIVE'),
+  facility: z.string().default('RGH'),
+  receivingApplication: z.string().default('EHR'),
+  receivingFacility: z.string().default('RGH'),
+  hl7Version: z.string().default('2.5.1'),
+  identifiers: identifierSystemsSchema.default(identifierSystemsSchema.parse({})),
+  outbound: z
+    .strictObject({
+      resultsApplication: z
+        .string()
+        .default('DOWNSTREAM-EHR')
+        .meta({ description: 'MSH-5 of results the receiver forwards to the capture listener.' }),
+      notificationApplication: z.string().default('CRITICAL-NOTIFY').meta({
+        description: 'MSH-5 of critical-result notifications sent to the capture listener.',
+      }),
+    })
+    .default({ resultsApplication: 'DOWNSTREAM-EHR', notificationApplication: 'CRITICAL-NOTIFY' }),
+  stabilityWindow: durationSchema
+    .default(4 * 3_600_000)
+    .meta({ description: 'Specimen stability window the receiver is expected to enforce.' }),
+});
+
+export const targetSchema = z.strictObject({
+  mllp: mllpEndpointSchema.optional(),
+  fhir: fhirEndpointSchema.optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1).default(1),
+    site: siteSchema.default(siteSchema.parse({})),
+    target: targetSchema.default({}),
+    capture: z
+      .strictObject({
+        host: host.default('127.0.0.1'),
+        port: port.default(0),
+        ackCode: z.enum(['AA', 'AE', 'AR']).default('AA'),
+      })
+      .default({ host: '127.0.0.1', port: 0, ackCode: 'AA' })
+      .meta({
+        description:
+          "golive's capture listener: the receiver forwards results and notifications here.",
+      }),
+    control: controlSchema.optional(),
+    scenarios: scenariosSectionSchema.default(scenariosSectionSchema.parse({})),
+    templates: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Template name -> HL7 template file, for every system.' }),
+    systems: z.record(z.string(), systemSchema).optional().meta({
+      description: 'Sending systems (`adt`, `orders`, `lab`...): MSH-3/4 and template overrides.',
+    }),
+    lint: lintSection.optional(),
+    load: loadSection.optional(),
+    compliance: complianceSection.optional(),
+    adoption: adoptionSection.optional(),
+    review: reviewSection.optional(),
+  })
+  .meta({ title: 'golive site configuration (golive.yaml)' });
+
+export type GoliveConfig = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type MllpEndpoint = z.output<typeof mllpEndpointSchema>;
+export type FhirEndpoint = z.output<typeof fhirEndpointSchema>;
+export type FhirAuth = z.output<typeof fhirAuthSchema>;
+export type Hook = z.output<typeof hookSchema>;
+export type ControlConfig = z.output<typeof controlSchema>;
+export type SiteConfig = z.output<typeof siteSchema>;
+export type IdentifierSystems = z.output<typeof identifierSystemsSchema>;

@@ -1,0 +1,169 @@
+/**
+ * Optional sections of golive.yaml read by `golive run` for the other checks (lint, load,
+ * compliance, adoption, review). They are typed (known keys, unknown keys rejected, paths as
+ * strings resolved from the config directory) but permissive: every key is optional so a site
+ * can start with the inputs it has. The owning modules interpret them; this file only
+ * describes their shape. See docs/config.md.
+ */
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+
+const files = z
+  .array(z.string())
+  .meta({ description: 'Files, folders or globs, relative to golive.yaml.' });
+const severity = z.enum(['error', 'warning', 'info']);
+
+const ruleTuning = z.union([
+  z.literal('off'),
+  severity,
+  z.strictObject({
+    severity: severity.optional(),
+    enabled: z.boolean().optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+/** `golive lint` inputs and tuning (issue: semantic lint). */
+export const lintSection = z
+  .strictObject({
+    inputs: files.optional().meta({ description: 'Captured HL7 v2 traffic to lint.' }),
+    rules: z.record(z.string(), ruleTuning).optional().meta({
+      description: 'Rule id (or family.*) -> off | severity | {severity, enabled, options}.',
+    }),
+    expectedUnits: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Observation code -> the UCUM unit the site expects.' }),
+    codeSystems: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Coding system name in CWE-3 -> its URI.' }),
+    clockSkew: durationSchema
+      .optional()
+      .meta({ description: 'Largest accepted gap between MSH-7 and event times.' }),
+    identity: z
+      .strictObject({
+        threshold: z.number().min(0).max(1).optional(),
+        roster: z.string().optional(),
+      })
+      .optional(),
+    failOn: severity.optional().meta({ description: 'Lowest severity that fails the check.' }),
+  })
+  .meta({ description: 'Semantic lint of captured traffic.' });
+
+/** `golive load` profiles and storage projection (issue: load, failover, storage). */
+export const loadSection = z
+  .strictObject({
+    profiles: files.optional().meta({ description: 'Load profile YAML files.' }),
+    failover: z
+      .strictObject({
+        profile: z.string().optional(),
+        action: z.enum(['restart', 'pause-resume']).optional(),
+        recoveryObjective: durationSchema.optional(),
+      })
+      .optional(),
+    storage: z
+      .strictObject({
+        interfaces: z
+          .array(
+            z.strictObject({
+              name: z.string(),
+              messagesPerDay: z.number().nonnegative(),
+              averageBytes: z.number().positive().optional(),
+            }),
+          )
+          .optional(),
+        retentionYears: z.number().positive().optional(),
+        growthPerYear: z
+          .number()
+          .min(0)
+          .optional()
+          .meta({ description: 'Yearly volume growth as a fraction (0.1 = 10%).' }),
+        capacity: z
+          .string()
+          .optional()
+          .meta({ description: 'Declared capacity, e.g. "2TB" or "500GB".' }),
+        headroom: z.number().min(0).max(1).optional(),
+      })
+      .optional(),
+  })
+  .meta({ description: 'Load profiles, failover and storage growth.' });
+
+/** Compliance inputs (issue: compliance and adoption evidence). */
+export const complianceSection = z
+  .strictObject({
+    audit: z
+      .strictObject({
+        source: z.enum(['fhir', 'csv', 'ndjson']).optional(),
+        file: z.string().optional(),
+        window: durationSchema.optional(),
+        allowedSkew: durationSchema.optional(),
+      })
+      .optional(),
+    access: z
+      .strictObject({
+        accounts: z.string().optional(),
+        roles: z.string().optional(),
+        duties: z.string().optional(),
+        dormantAfter: durationSchema.optional(),
+        sharedAccountPatterns: z.array(z.string()).optional(),
+      })
+      .optional(),
+    registers: z
+      .strictObject({
+        devices: z.string().optional(),
+        changes: z.string().optional(),
+        validations: z.string().optional(),
+      })
+      .optional(),
+  })
+  .meta({ description: 'Audit trail, access review and registers.' });
+
+/** Adoption inputs (issue: compliance and adoption evidence). */
+export const adoptionSection = z
+  .strictObject({
+    tasks: z.string().optional().meta({ description: 'Task simulation records.' }),
+    guides: z.string().optional().meta({ description: 'Quick-reference guide list.' }),
+    signals: z.string().optional().meta({ description: 'Workaround signal log.' }),
+    roster: z.string().optional().meta({ description: 'Floor support roster.' }),
+    launchPlan: z
+      .string()
+      .optional()
+      .meta({ description: 'Units x shifts the roster must cover.' }),
+    thresholds: z
+      .strictObject({
+        unaidedCritical: z.number().min(0).max(1).optional(),
+        unaidedExceptions: z.number().min(0).max(1).optional(),
+      })
+      .optional(),
+  })
+  .meta({ description: 'Adoption evidence.' });
+
+/** Review settings (issue: the go-live review). */
+export const reviewSection = z
+  .strictObject({
+    template: z.string().optional().meta({ description: '`standard` or a template file.' }),
+    owners: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Criterion id or owner role -> the accountable person.' }),
+    attestations: z.string().optional().meta({ description: 'Attestations file.' }),
+    waivers: z.string().optional().meta({ description: 'Waivers file.' }),
+    handoffs: z
+      .array(
+        z.strictObject({
+          from: z.string(),
+          to: z.string(),
+          owner: z.string().optional(),
+          fallback: z.string().optional(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Integration map handoffs (workflow.handoffs).' }),
+    evidence: z
+      .string()
+      .optional()
+      .meta({ description: 'Evidence store: a SQLite path or postgres:// URL.' }),
+    reports: z.string().optional().meta({ description: 'Directory for the reports.' }),
+  })
+  .meta({ description: 'Review template, owners, attestations, waivers and reports.' });

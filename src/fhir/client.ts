@@ -1,0 +1,282 @@
+/**
+ * A small FHIR R4 REST client (https://hl7.org/fhir/R4/http.html) for the scenario engine:
+ * read, search with paging through `next` links, create and update; auth none, basic or
+ * bearer; retries with exponential backoff after a 5xx answer or a connection failure.
+ * Every request and response is handed to a sink as an Exchange, with credentials redacted.
+ * Transport trouble (no answer after the retries) throws FhirTransportError: callers turn it
+ * into an `error` outcome, never a `fail`.
+ */
+import type { Exchange } from '../core/evidence.js';
+
+export type FhirAuthResolved =
+  | { type: 'none' }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string };
+
+/** Receives each exchange (without id) and returns the id it was recorded under. */
+export type ExchangeSink = (x: Omit<Exchange, 'id'>) => string;
+
+export interface FhirClientOptions {
+  baseUrl: string;
+  auth?: FhirAuthResolved;
+  timeoutMs?: number;
+  retries?: number;
+  /** First backoff delay; doubles on each retry. Default 200 ms. */
+  backoffMs?: number;
+  sink?: ExchangeSink;
+  /** Largest number of pages `searchAll` follows. Default 20. */
+  maxPages?: number;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** Parsed JSON body, when the body was JSON. */
+  body: unknown;
+  text: string;
+  location?: string;
+  /** Ids of the exchanges made (one per attempt). */
+  exchangeIds: string[];
+}
+
+export class FhirTransportError extends Error {
+  readonly exchangeIds: string[];
+  constructor(message: string, exchangeIds: string[]) {
+    super(message);
+    this.name = 'FhirTransportError';
+    this.exchangeIds = exchangeIds;
+  }
+}
+
+export interface FhirResource {
+  resourceType: string;
+  id?: string;
+  [key: string]: unknown;
+}
+
+export interface Bundle extends FhirResource {
+  resourceType: 'Bundle';
+  entry?: { resource?: FhirResource; fullUrl?: string }[];
+  link?: { relation: string; url: string }[];
+  total?: number;
+}
+
+// RFC 9110 section 9.2.2: these methods may be repeated without changing the outcome.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class FhirClient {
+  readonly baseUrl: string;
+  constructor(private readonly opts: FhirClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** The same client, recording into another sink (one per scenario step). */
+  withSink(sink: ExchangeSink): FhirClient {
+    return new FhirClient({ ...this.opts, sink });
+  }
+
+  /** Absolute URL for a path relative to the base (`Observation?code=x`), or the URL itself. */
+  url(pathOrUrl: string): string {
+    if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+    return `${this.baseUrl}/${pathOrUrl.replace(/^\/+/, '')}`;
+  }
+
+  private headers(body: boolean): Record<string, string> {
+    const h: Record<string, string> = { accept: 'application/fhir+json' };
+    if (body) h['content-type'] = 'application/fhir+json';
+    const a = this.opts.auth;
+    if (a?.type === 'basic') {
+      h.authorization = `Basic ${Buffer.from(`${a.username}:${a.password}`).toString('base64')}`;
+    } else if (a?.type === 'bearer') h.authorization = `Bearer ${a.token}`;
+    return h;
+  }
+
+  /** One request with retries. Throws FhirTransportError when no answer came. */
+  async request(method: string, pathOrUrl: string, body?: unknown): Promise<FhirResponse> {
+    const url = this.url(pathOrUrl);
+    this.checkOrigin(url);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers = this.headers(payload !== undefined);
+    const retries = this.opts.retries ?? 2;
+    const exchangeIds: string[] = [];
+    let lastError = '';
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep((this.opts.backoffMs ?? 200) * 2 ** (attempt - 1));
+      const startedAt = Date.now();
+      const t0 = performance.now();
+      const requestText = `${method} ${url}\n${formatHeaders(headers)}${payload ? `\n\n${payload}` : ''}`;
+      try {
+        const res = await fetch(url, {
+          method,
+          headers,
+          body: payload,
+          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        });
+        const text = await res.text();
+        const durationMs = performance.now() - t0;
+        const resHeaders = `content-type: ${res.headers.get('content-type') ?? ''}`;
+        exchangeIds.push(
+          this.record({
+            protocol: 'http',
+            direction: 'outbound',
+            peer: url,
+            startedAt: new Date(startedAt).toISOString(),
+            durationMs,
+            request: requestText,
+            response: `HTTP ${res.status}\n${resHeaders}\n\n${text}`,
+            summary: `${method} ${shortPath(url, this.baseUrl)} -> ${res.status} (${Math.round(durationMs)} ms)`,
+          }),
+        );
+        if (res.status >= 500 && attempt < retries && IDEMPOTENT.has(method)) {
+          lastError = `HTTP ${res.status}`;
+          continue;
+        }
+        return {
+          status: res.status,
+          body: parseJson(text),
+          text,
+          location: res.headers.get('location') ?? undefined,
+          exchangeIds,
+        };
+      } catch (e) {
+        const durationMs = performance.now() - t0;
+        lastError = describeFetchError(e);
+        exchangeIds.push(
+          this.record({
+            protocol: 'http',
+            direction: 'outbound',
+            peer: url,
+            startedAt: new Date(startedAt).toISOString(),
+            durationMs,
+            request: requestText,
+            summary: `${method} ${shortPath(url, this.baseUrl)} -> ${lastError}`,
+            error: lastError,
+          }),
+        );
+        // A POST is retried only when it surely never reached the server.
+        if (!IDEMPOTENT.has(method) && !lastError.includes('ECONNREFUSED')) break;
+      }
+    }
+    throw new FhirTransportError(
+      `no answer from ${shortPath(url, this.baseUrl)}: ${lastError}`,
+      exchangeIds,
+    );
+  }
+
+  read(type: string, id: string): Promise<FhirResponse> {
+    return this.request('GET', `${type}/${encodeURIComponent(id)}`);
+  }
+
+  search(
+    type: string,
+    params: Record<string, string | string[]> | string = {},
+  ): Promise<FhirResponse> {
+    return this.request('GET', `${type}${toQuery(params)}`);
+  }
+
+  create(resource: FhirResource): Promise<FhirResponse> {
+    return this.request('POST', resource.resourceType, resource);
+  }
+
+  update(resource: FhirResource): Promise<FhirResponse> {
+    return this.request(
+      'PUT',
+      `${resource.resourceType}/${encodeURIComponent(resource.id ?? '')}`,
+      resource,
+    );
+  }
+
+  /**
+   * Search and follow `next` links (R4 http.html#paging), returning one searchset Bundle with
+   * every entry. Stops at `maxPages`. A non-200 page ends the walk and is returned as is.
+   */
+  async searchAll(
+    type: string,
+    params: Record<string, string | string[]> | string = {},
+  ): Promise<FhirResponse> {
+    let res = await this.search(type, params);
+    if (res.status !== 200 || !isBundle(res.body)) return res;
+    let next = nextLink(res.body);
+    if (!next) return res;
+    const all: Bundle = { ...res.body, entry: [...(res.body.entry ?? [])] };
+    const ids = [...res.exchangeIds];
+    // The raw page texts are kept: they show decimals exactly as the server wrote them.
+    const texts = [res.text];
+    for (let page = 1; next && page < (this.opts.maxPages ?? 20); page++) {
+      res = await this.request('GET', next);
+      ids.push(...res.exchangeIds);
+      if (res.status !== 200 || !isBundle(res.body)) return { ...res, exchangeIds: ids };
+      all.entry!.push(...(res.body.entry ?? []));
+      texts.push(res.text);
+      next = nextLink(res.body);
+    }
+    delete all.link;
+    return { status: 200, body: all, text: texts.join('\n'), exchangeIds: ids };
+  }
+
+  /** Never send credentials to another origin (a `next` link can point anywhere). */
+  private checkOrigin(url: string): void {
+    if (new URL(url).origin !== new URL(this.baseUrl).origin) {
+      throw new FhirTransportError(
+        `refusing to follow ${url}: not on the FHIR server ${new URL(this.baseUrl).origin}`,
+        [],
+      );
+    }
+  }
+
+  private record(x: Omit<Exchange, 'id'>): string {
+    return this.opts.sink ? this.opts.sink(x) : '';
+  }
+}
+
+export function isBundle(v: unknown): v is Bundle {
+  return !!v && typeof v === 'object' && (v as FhirResource).resourceType === 'Bundle';
+}
+
+export function bundleResources(b: unknown): FhirResource[] {
+  if (!isBundle(b)) return [];
+  return (b.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+}
+
+function nextLink(b: Bundle): string | undefined {
+  return b.link?.find((l) => l.relation === 'next')?.url;
+}
+
+export function toQuery(params: Record<string, string | string[]> | string): string {
+  if (typeof params === 'string')
+    return params === '' || params.startsWith('?') ? params : `?${params}`;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    for (const one of Array.isArray(v) ? v : [v]) q.append(k, one);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function formatHeaders(h: Record<string, string>): string {
+  return Object.entries(h)
+    .map(([k, v]) => `${k}: ${k === 'authorization' ? `${v.split(' ')[0]} [redacted]` : v}`)
+    .join('\n');
+}
+
+function shortPath(url: string, base: string): string {
+  return url.startsWith(base) ? url.slice(base.length + 1) || '/' : url;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFetchError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError') return 'no answer within the timeout';
+  const code = err?.cause?.code;
+  if (code) return `connection failed (${code})`;
+  return err?.cause?.message ?? err?.message ?? String(e);
+}

@@ -1,0 +1,10 @@
+export * from './types.js';
+export * from './config.js';
+export * from './bounded-map.js';
+export * from './registry.js';
+export * from './engine.js';
+export * from './check-result.js';
+export { toJsonReport, toJsonFinding, type JsonReport, type JsonFinding } from './report/json.js';
+export { formatText, type TextOptions } from './report/text.js';
+export { formatJunit } from './report/junit.js';
+export * from './identity/index.js';

@@ -1,0 +1,99 @@
+/**
+ * Types of the lint engine: rules, the per-message context they read, and the result.
+ * A rule is data plus a `check` function; the registry lists rules explicitly (no globals).
+ */
+import type { Finding, Severity } from '../core/index.js';
+import type { Hl7Message } from '../hl7/index.js';
+import type { SiteFacts } from './config.js';
+import type { MessageView } from './view.js';
+
+/** Rule families are the contract with the review (REVIEW.md interop.* criteria). */
+export type RuleFamily = 'structure' | 'units' | 'flags' | 'time' | 'update' | 'identity';
+
+export const RULE_FAMILIES: readonly RuleFamily[] = [
+  'structure',
+  'units',
+  'flags',
+  'time',
+  'update',
+  'identity',
+];
+
+/** Where a message sits in its input: file, 1-based index, byte offset, MSH-10. */
+export interface MessageRef {
+  file: string;
+  index: number;
+  offset: number;
+  controlId?: string;
+}
+
+/** What a rule reports; the engine adds rule id, severity, domain and action. */
+export interface Report {
+  message: string;
+  /** Field path, e.g. `OBX[2]-6`. */
+  path?: string;
+  /** Point at another message than the current one (e.g. the first of a pair). */
+  at?: MessageRef;
+  detail?: Record<string, unknown>;
+}
+
+/** Per-run state a rule keeps (bounded maps), created on first use. */
+export type StateFn = <T>(key: string, init: () => T) => T;
+
+export interface RuleContext {
+  readonly msg: Hl7Message;
+  /** The decoded message text as received. */
+  readonly text: string;
+  /** Set when the bytes did not fit the declared MSH-18 character set. */
+  readonly charsetProblem?: string;
+  readonly ref: MessageRef;
+  /** Typed views of the message, computed once and shared by all rules. */
+  readonly view: MessageView;
+  readonly facts: SiteFacts;
+  readonly state: StateFn;
+  report(r: Report): void;
+}
+
+export interface FinishContext {
+  readonly facts: SiteFacts;
+  readonly state: StateFn;
+  report(r: Report & { at: MessageRef }): void;
+}
+
+export interface Rule {
+  /** `family.name`, e.g. `units.invalid-ucum`. */
+  id: string;
+  family: RuleFamily;
+  domain: 'interop';
+  /** Default severity; the config may change it. */
+  severity: Severity;
+  /** Why it matters, in one line. */
+  rationale: string;
+  /** The recommended pre-go-live action. */
+  action: string;
+  check(ctx: RuleContext): void;
+  /** Called once after the last message (findings that need the whole stream). */
+  finish?(ctx: FinishContext): void;
+}
+
+export interface LintSummary {
+  files: number;
+  messages: number;
+  bytes: number;
+  /** Messages that could not be parsed at all. */
+  unparseable: number;
+  findings: Record<Severity, number>;
+  /** Findings per rule id (all of them, including those not listed). */
+  byRule: Record<string, number>;
+  /** Findings counted but not listed because a rule hit `limits.maxFindingsPerRule`. */
+  omitted: number;
+  /** Rule ids that ran. */
+  rules: string[];
+  /** Per-key state entries evicted because a bound was reached (memory stays flat). */
+  evicted: number;
+}
+
+export interface LintResult {
+  summary: LintSummary;
+  findings: Finding[];
+}

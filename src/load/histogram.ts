@@ -1,0 +1,149 @@
+/**
+ * Latency recording in HdrHistogram (hdr-histogram-js 3). Values are kept in microseconds with
+ * 3 significant digits, up to one hour. WebAssembly mode is used when it initialises (measured
+ * ~20M records/s against ~3.5M/s in JS on Node 20 here, same percentiles: docs/decisions), with
+ * the JS implementation as the fallback. WASM histograms hold native memory: `destroy()` them.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+const HIGHEST_US = 3_600_000_000;
+let wasm: boolean | undefined;
+
+/** Initialise WebAssembly mode once; false when it is not available. */
+export async function initHistograms(): Promise<boolean> {
+  if (wasm !== undefined) return wasm;
+  try {
+    await hdr.initWebAssembly();
+    wasm = true;
+  } catch {
+    wasm = false;
+  }
+  return wasm;
+}
+
+export function histogramMode(): 'wasm' | 'js' {
+  return wasm ? 'wasm' : 'js';
+}
+
+function build(): hdr.Histogram {
+  return hdr.build({
+    bitBucketSize: 'packed',
+    useWebAssembly: wasm === true,
+    numberOfSignificantValueDigits: 3,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    autoResize: false,
+  });
+}
+
+export interface IntervalStats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/** A whole-run histogram plus an interval one that is read and reset once per second. */
+export class LatencyRecorder {
+  private readonly total = build();
+  private readonly interval = build();
+  private destroyed = false;
+  /** Coarse log2 buckets for the chart (hdr-histogram-js has no count-below-value query). */
+  private readonly coarse = new Array<number>(40).fill(0);
+
+  /** Record one latency in milliseconds. */
+  record(ms: number): void {
+    const us = Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000)));
+    this.total.recordValue(us);
+    this.interval.recordValue(us);
+    const b = us <= 250 ? 0 : us <= 500 ? 1 : 2 + Math.max(0, Math.ceil(Math.log2(us / 1000)));
+    this.coarse[Math.min(b, this.coarse.length - 1)]!++;
+  }
+
+  get count(): number {
+    return this.total.totalCount;
+  }
+
+  /** Value at a percentile in ms; undefined when nothing was recorded. */
+  percentile(p: number): number | undefined {
+    if (this.total.totalCount === 0) return undefined;
+    return this.total.getValueAtPercentile(p) / 1000;
+  }
+
+  get maxMs(): number | undefined {
+    return this.total.totalCount ? this.total.maxValue / 1000 : undefined;
+  }
+
+  get minMs(): number | undefined {
+    return this.total.totalCount ? this.total.minNonZeroValue / 1000 : undefined;
+  }
+
+  get meanMs(): number | undefined {
+    return this.total.totalCount ? this.total.mean / 1000 : undefined;
+  }
+
+  /** Percentiles of the samples since the previous call, then start a new interval. */
+  takeInterval(): IntervalStats {
+    const h = this.interval;
+    const n = h.totalCount;
+    const at = (p: number) => (n ? round(h.getValueAtPercentile(p) / 1000) : 0);
+    const s = {
+      count: n,
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      max: n ? round(h.maxValue / 1000) : 0,
+    };
+    h.reset();
+    return s;
+  }
+
+  /**
+   * Buckets for a histogram chart: upper bounds 0.25 ms, 0.5 ms, then doubling from 1 ms up to
+   * the maximum, each with the count of samples above the previous bound.
+   */
+  buckets(): { upToMs: number; count: number }[] {
+    if (!this.total.totalCount) return [];
+    let last = this.coarse.length - 1;
+    while (last > 0 && this.coarse[last] === 0) last--;
+    const out: { upToMs: number; count: number }[] = [];
+    for (let i = 0; i <= last; i++) {
+      out.push({ upToMs: i === 0 ? 0.25 : i === 1 ? 0.5 : 2 ** (i - 2), count: this.coarse[i]! });
+    }
+    return out;
+  }
+
+  percentilesRecord(): Record<string, number> {
+    if (!this.count) return {};
+    return {
+      p50: round(this.percentile(50)!),
+      p90: round(this.percentile(90)!),
+      p95: round(this.percentile(95)!),
+      p99: round(this.percentile(99)!),
+      'p99.9': round(this.percentile(99.9)!),
+      max: round(this.maxMs!),
+      mean: round(this.meanMs!),
+    };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.total.destroy();
+    this.interval.destroy();
+  }
+}
+
+export function round(ms: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(ms * f) / f;
+}
+
+/** One decimal for ordinary figures; three significant digits for small ones (rates). */
+export const n1 = (n: number): string =>
+  !Number.isFinite(n)
+    ? '-'
+    : n !== 0 && Math.abs(n) < 1
+      ? String(Number(n.toPrecision(3)))
+      : (Math.round(n * 10) / 10).toString();

@@ -1,0 +1,272 @@
+/**
+ * Running one scenario: values of the run, then each step in order, each exchange recorded
+ * and linked from its step. After a `fail` or `error` the remaining steps are skipped (they
+ * would test on a state the story did not reach) except those marked `always` (clean-up).
+ * The scenario's outcome is the roll-up of its steps (core/result.ts).
+ */
+import type {
+  Attestation,
+  CheckResult,
+  Exchange,
+  Finding,
+  ScenarioData,
+  StepResult,
+} from '../core/index.js';
+import { rollUp } from '../core/result.js';
+import type { GoliveConfig } from '../config/schema.js';
+import type { FhirClient } from '../fhir/client.js';
+import { MllpClient, type MllpClientOptions } from '../transports/mllp/index.js';
+import type { CaptureBuffer } from './capture.js';
+import type { ControlHooks } from './control.js';
+import type { LoadedScenario } from './loader.js';
+import type { Scenario } from './schema.js';
+import type { StepRegistry } from './steps/registry.js';
+import type { ManualPrompt, StepContext, StepOutcome, StepTimes } from './steps/types.js';
+import type { TemplateStore } from './templates.js';
+import { IdSource, dtmIn, evalClock, render, renderDeep, type TimeContext } from './values.js';
+
+/** What the scenarios run against. */
+export interface Target {
+  /** Shown in reports: a site name, host:port or URL. */
+  name: string;
+  mllp?: MllpClientOptions;
+  /** Base FHIR client (each step gets a copy recording its exchanges). */
+  fhir?: FhirClient;
+  control: ControlHooks;
+}
+
+/** Shared by every scenario of a run. */
+export interface RunContext {
+  config: GoliveConfig;
+  target: Target;
+  capture?: CaptureBuffer;
+  registry: StepRegistry;
+  templates: TemplateStore;
+  ids: IdSource;
+  clock: () => number;
+  manual?: ManualPrompt;
+  /** Records an exchange under a fresh run-unique id. */
+  keep(x: Omit<Exchange, 'id'>): Exchange;
+  onStep?(scenario: string, step: StepResult): void;
+  signal: AbortSignal;
+}
+
+export interface ScenarioRun {
+  result: CheckResult;
+  unreachable: boolean;
+}
+
+/** Values golive.yaml gives every scenario ({{mrnSystem}}, {{criticalResultDeadline}}...). */
+export function configValues(
+  config: GoliveConfig,
+  scenarioId: string,
+  token: string,
+): Map<string, string> {
+  const s = config.site;
+  const m = new Map<string, string>([
+    ['siteName', s.name],
+    ['timeZone', s.timeZone],
+    ['criticalResultDeadline', `${s.criticalResultDeadline}ms`],
+    ['stabilityWindow', `${s.stabilityWindow}ms`],
+    ['siteApplication', s.application],
+    ['siteFacility', s.facility],
+    ['receivingApplication', s.receivingApplication],
+    ['receivingFacility', s.receivingFacility],
+    ['hl7Version', s.hl7Version],
+    ['scenarioId', scenarioId],
+    ['runToken', token],
+    ['resultsApplication', s.outbound.resultsApplication],
+    ['notificationApplication', s.outbound.notificationApplication],
+  ]);
+  for (const [k, v] of Object.entries(s.identifiers)) m.set(k, v);
+  return m;
+}
+
+function initialValues(s: Scenario, rc: RunContext, time: TimeContext): Map<string, string> {
+  const vars = configValues(rc.config, s.id, rc.ids.token);
+  for (const [name, def] of Object.entries(s.variables)) {
+    if (typeof def === 'number') vars.set(name, String(def));
+    else if (typeof def === 'string') vars.set(name, render(def, { vars, time }));
+    else if ('generate' in def) vars.set(name, rc.ids.next(def.generate, def.prefix));
+    else {
+      const ms = evalClock(def.time, time.now(), (n) => vars.get(n));
+      if (ms === undefined)
+        throw new Error(`variable ${name}: "${def.time}" is not a clock expression`);
+      vars.set(name, dtmIn(ms, def.zone ?? time.zone));
+    }
+  }
+  return vars;
+}
+
+function summarize(s: Scenario, steps: StepResult[], outcome: CheckResult['outcome']): string {
+  const bad = steps.find((st) => st.outcome === outcome);
+  switch (outcome) {
+    case 'pass':
+      return `All ${steps.filter((st) => st.outcome === 'pass').length} checks passed: ${s.title}.`;
+    case 'fail':
+      return `Failed at step ${bad!.index} (${bad!.title}): ${bad!.message}`;
+    case 'error':
+      return `Inconclusive at step ${bad?.index} (${bad?.title}): ${bad?.message}`;
+    default:
+      return steps.find((st) => st.outcome === 'skip')?.message ?? 'skipped';
+  }
+}
+
+export async function executeScenario(
+  loaded: LoadedScenario,
+  rc: RunContext,
+): Promise<ScenarioRun> {
+  const s = loaded.scenario;
+  const startedAt = rc.clock();
+  const t0 = performance.now();
+  const time: TimeContext = { now: rc.clock, zone: rc.config.site.timeZone };
+  const exchanges: Exchange[] = [];
+  const steps: StepResult[] = [];
+  const measurements: Record<string, number> = {};
+  const attestations: Attestation[] = [];
+  const stepTimes = new Map<string, StepTimes>();
+  let unreachable = false;
+  let mllp: MllpClient | undefined;
+  let vars: Map<string, string>;
+  try {
+    vars = initialValues(s, rc, time);
+  } catch (e) {
+    vars = new Map();
+    steps.push(
+      stepResult(
+        0,
+        s.steps[0]!,
+        { outcome: 'error', message: (e as Error).message },
+        startedAt,
+        0,
+        [],
+      ),
+    );
+  }
+  let stopped = steps.length > 0;
+  for (const [i, step] of s.steps.entries()) {
+    if (stopped && !step.always) {
+      steps.push(
+        stepResult(
+          i + 1,
+          step,
+          { outcome: 'skip', message: 'not run: an earlier step did not pass' },
+          rc.clock(),
+          0,
+          [],
+        ),
+      );
+      continue;
+    }
+    const ids: string[] = [];
+    const record = (x: Omit<Exchange, 'id'>) => {
+      const kept = rc.keep(x);
+      exchanges.push(kept);
+      ids.push(kept.id);
+      return kept.id;
+    };
+    const ctx: StepContext = {
+      scenarioId: s.id,
+      config: rc.config,
+      vars,
+      time,
+      services: {
+        mllp: () => (rc.target.mllp ? (mllp ??= new MllpClient(rc.target.mllp)) : undefined),
+        mllpPeer: rc.target.mllp ? `${rc.target.mllp.host}:${rc.target.mllp.port}` : '',
+        fhir: () => rc.target.fhir?.withSink(record),
+        capture: rc.capture,
+        control: rc.target.control,
+        templates: rc.templates,
+        manual: rc.manual,
+      },
+      record,
+      stepTimes,
+      scenarioStartedAt: startedAt,
+      render: (text, extra) =>
+        render(text, { vars: extra ? new Map([...vars, ...extra]) : vars, time }),
+      renderDeep: (v) => renderDeep(v, { vars, time }),
+      newId: (kind) => rc.ids.next(kind),
+      signal: rc.signal,
+    };
+    const stepStart = rc.clock();
+    const st0 = performance.now();
+    let out: StepOutcome;
+    try {
+      out = await rc.registry.get(step.type)!.run(step as never, ctx);
+    } catch (e) {
+      out = {
+        outcome: 'error',
+        message: `golive could not run this step: ${(e as Error).message}`,
+      };
+    }
+    const dur = performance.now() - st0;
+    if (step.id) stepTimes.set(step.id, { startedAt: stepStart, endedAt: stepStart + dur });
+    if (out.unreachable) unreachable = true;
+    Object.assign(measurements, out.measurements ?? {});
+    if (out.attestation) attestations.push(out.attestation);
+    const sr = stepResult(i + 1, step, out, stepStart, dur, ids);
+    steps.push(sr);
+    rc.onStep?.(s.id, sr);
+    if (out.outcome === 'fail' || out.outcome === 'error') stopped = true;
+  }
+  await mllp?.close();
+  const outcome = rollUp(steps.map((st) => st.outcome));
+  const findings: Finding[] = steps
+    .filter((st) => st.outcome === 'fail')
+    .map((st) => ({
+      rule: s.id,
+      severity: s.severity === 'minor' ? 'warning' : 'error',
+      domain: s.domain,
+      message: `${s.title}: ${st.message}`,
+      action: s.action,
+      detail: { step: st.index, title: st.title, expected: st.expected, actual: st.actual },
+    }));
+  const data: ScenarioData = {
+    steps,
+    variables: Object.fromEntries([...vars].filter(([k]) => !k.endsWith('.__text'))),
+  };
+  if (attestations.length) data.attestations = attestations;
+  measurements.duration_ms = Math.round(performance.now() - t0);
+  return {
+    unreachable,
+    result: {
+      check: s.id,
+      kind: 'scenario',
+      title: s.title,
+      domain: s.domain,
+      criteria: [...s.criteria],
+      outcome,
+      summary: summarize(s, steps, outcome),
+      findings,
+      measurements,
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: performance.now() - t0,
+      exchanges,
+      data,
+    },
+  };
+}
+
+function stepResult(
+  index: number,
+  step: Scenario['steps'][number],
+  out: StepOutcome,
+  startedAt: number,
+  durationMs: number,
+  exchangeIds: string[],
+): StepResult {
+  const r: StepResult = {
+    index,
+    type: step.type,
+    title: step.title,
+    outcome: out.outcome,
+    message: out.message,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Math.round(durationMs * 10) / 10,
+    exchangeIds,
+  };
+  if (step.id) r.id = step.id;
+  if (out.expected !== undefined) r.expected = out.expected;
+  if (out.actual !== undefined) r.actual = out.actual;
+  return r;
+}

@@ -1,0 +1,124 @@
+/**
+ * The scenario language: one zod schema for a scenario file, built from the step registry.
+ * It gives the TypeScript types, validation with dot-paths (unknown keys rejected), and the
+ * JSON Schema in schemas/scenario.schema.json.
+ */
+import { z } from 'zod';
+import { DOMAINS } from '../core/domain.js';
+import { zoneSchema } from '../config/duration.js';
+import { GENERATORS } from './values.js';
+import { sendSchema } from './steps/send.js';
+import { expectMessageSchema } from './steps/expect-message.js';
+import { expectFhirSchema, fhirSchema } from './steps/fhir.js';
+import { timingSchema, waitSchema } from './steps/timing.js';
+import { controlSchema, manualSchema } from './steps/actions.js';
+import type { StepRegistry } from './steps/registry.js';
+
+/** Review criteria of the `standard` template (REVIEW.md); a typo here is a load error. */
+export const KNOWN_CRITERIA = [
+  'workflow.exceptions',
+  'workflow.critical-escalation',
+  'workflow.downtime-recovery',
+  'workflow.handoffs',
+  'workflow.live-simulation',
+  'interop.identity',
+  'interop.units-flags',
+  'interop.timestamps',
+  'interop.updates',
+  'interop.message-integrity',
+  'compliance.audit-trail',
+  'compliance.roles-duties',
+  'compliance.service-vendor-accounts',
+  'compliance.device-security',
+  'compliance.change-control',
+  'adoption.unaided-tasks',
+  'adoption.exceptions-understood',
+  'adoption.workaround-signals',
+  'adoption.floor-support',
+  'infrastructure.peak-load',
+  'infrastructure.failover',
+  'infrastructure.storage',
+  'infrastructure.point-of-care',
+  'infrastructure.environment',
+] as const;
+
+export const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export const variableSchema = z.union([
+  z.string().meta({ description: 'A literal (may use {{placeholders}} of earlier variables).' }),
+  z.number(),
+  z.strictObject({
+    generate: z.enum(GENERATORS).meta({ description: 'A fresh synthetic value for this run.' }),
+    prefix: z
+      .string()
+      .regex(/^[A-Z]{0,4}$/)
+      .optional(),
+  }),
+  z.strictObject({
+    time: z.string().meta({ description: 'Clock expression: now, now - 2h, or an ISO instant.' }),
+    zone: zoneSchema.optional().meta({ description: 'Zone for the offset (default: site zone).' }),
+  }),
+]);
+export type VariableDef = z.output<typeof variableSchema>;
+
+export const stepSchema = z.discriminatedUnion('type', [
+  sendSchema,
+  expectMessageSchema,
+  fhirSchema,
+  expectFhirSchema,
+  waitSchema,
+  timingSchema,
+  controlSchema,
+  manualSchema,
+]);
+export type ScenarioStep = z.output<typeof stepSchema>;
+
+const meta = {
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'ids are dotted lower-case words, e.g. order.cancel')
+    .meta({ description: 'Stable id, e.g. order.cancel.' }),
+  title: z.string().min(1).max(100).meta({ description: 'One line for `golive scenarios list`.' }),
+  description: z
+    .string()
+    .optional()
+    .meta({ description: 'The clinical story, in a few sentences.' }),
+  domain: z.enum(DOMAINS),
+  criteria: z
+    .array(z.enum(KNOWN_CRITERIA))
+    .min(1)
+    .meta({ description: 'Review criteria this scenario is evidence for.' }),
+  severity: z.enum(['blocker', 'major', 'minor']),
+  tags: z.array(z.string()).default([]),
+  action: z
+    .string()
+    .min(1)
+    .meta({ description: 'What to do before go-live when the scenario fails.' }),
+  catches: z.array(z.string()).optional().meta({
+    description: 'Reference-site faults this scenario must catch (documentation, tested).',
+  }),
+  exclusive: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Disturbs the target (pause, restart): runs alone, after the others.' }),
+  variables: z
+    .record(z.string().regex(VARIABLE_NAME), variableSchema)
+    .default({})
+    .meta({ description: 'Values of the run, evaluated in order at the start of the scenario.' }),
+};
+
+export const scenarioSchema = z
+  .strictObject({ ...meta, steps: z.array(stepSchema).min(1) })
+  .meta({ title: 'golive scenario' });
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** A scenario schema over another registry (extension point for new step kinds). */
+export function buildScenarioSchema(registry: StepRegistry): z.ZodType<Scenario> {
+  const schemas = [...registry.values()].map((k) => k.schema) as unknown as Parameters<
+    typeof z.discriminatedUnion
+  >[1];
+  return z.strictObject({
+    ...meta,
+    steps: z.array(z.discriminatedUnion('type', schemas)).min(1),
+  }) as unknown as z.ZodType<Scenario>;
+}

@@ -1,0 +1,33 @@
+/** What every route needs, built once by createApp, plus the per-request state. */
+import type { EvidenceStore } from '../evidence/index.js';
+import type { AuditLog } from './audit-log.js';
+import type { Session, Sessions } from './auth.js';
+import type { Identity, Permission, User } from './types.js';
+
+export interface ServerContext {
+  store: EvidenceStore;
+  users: User[] | undefined;
+  sessions: Sessions;
+  audit: AuditLog;
+  clock: () => Date;
+  version: string;
+  log: (line: string) => void;
+}
+
+/** Route config: the permission a route needs (`public`: anyone, e.g. the sign-in page). */
+export interface RouteConfig {
+  permission: Permission | 'public';
+}
+
+export interface RequestState {
+  who: Identity | null;
+  session: Session | undefined;
+  /** What the request changed, for the audit log (e.g. `appended ev-42`). */
+  detail: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    golive: RequestState;
+  }
+}

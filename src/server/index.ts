@@ -1,0 +1,12 @@
+export { createApp, startServer, DEFAULT_BODY_LIMIT, type App, type RunningServer } from './app.js';
+export { AuditLog, isoWithOffset, type AuditEntry } from './audit-log.js';
+export { loadUsers, hashToken, generateToken } from './users.js';
+export {
+  ROLES,
+  PERMISSIONS,
+  can,
+  type Role,
+  type User,
+  type Identity,
+  type ServerOptions,
+} from './types.js';

@@ -1,0 +1,59 @@
+/**
+ * The site's acknowledgements: original mode (one ACK) and enhanced mode (commit ACK, then
+ * application ACK) by MSH-15/16 (v2.5.1 section 2.9.2 and 2.9.3, tables 0155 and 0008).
+ */
+import { buildAck, formatDtm, type AckError, type Hl7Message } from '../hl7/index.js';
+
+export interface Outcome {
+  code: 'AA' | 'AE' | 'AR';
+  errors: AckError[];
+}
+
+/**
+ * Two frames in one handler answer: the transport frames the returned text, so the commit and
+ * application ACKs are joined by an end block and a start block (MLLP: 0x1C 0x0D 0x0B).
+ */
+export const FRAME_JOIN = '\x1c\r\x0b';
+
+let seq = 0;
+
+function wants(condition: string | undefined, ok: boolean): boolean {
+  // Table 0155: AL always, NE never, ER only on error, SU only on success; empty means AL.
+  switch (condition ?? 'AL') {
+    case 'NE':
+      return false;
+    case 'ER':
+      return !ok;
+    case 'SU':
+      return ok;
+    default:
+      return true;
+  }
+}
+
+export function buildAcks(
+  msg: Hl7Message,
+  outcome: Outcome,
+  now: number,
+  offsetMinutes: number,
+): string {
+  const one = (code: 'AA' | 'AE' | 'AR' | 'CA' | 'CR', errors: AckError[]) =>
+    buildAck(msg, {
+      code,
+      controlId: `GLA${now}${++seq}`,
+      timestamp: formatDtm(now, offsetMinutes),
+      errors,
+    }).toString();
+  const accept = msg.get('MSH-15');
+  const app = msg.get('MSH-16');
+  if (accept === undefined && app === undefined) return one(outcome.code, outcome.errors);
+  // Enhanced mode. AR here is a refusal of MSH-9/MSH-12: a commit-level reject (2.9.3.1).
+  const commit = outcome.code === 'AR' ? 'CR' : 'CA';
+  const frames: string[] = [];
+  if (wants(accept, commit === 'CA'))
+    frames.push(one(commit, commit === 'CR' ? outcome.errors : []));
+  if (commit === 'CA' && wants(app, outcome.code === 'AA'))
+    frames.push(one(outcome.code, outcome.errors));
+  if (frames.length === 0) frames.push(one(commit, commit === 'CR' ? outcome.errors : []));
+  return frames.join(FRAME_JOIN);
+}

@@ -1,0 +1,11 @@
+export { startSite, type Site } from './site.js';
+export {
+  resolveOptions,
+  siteOptionsSchema,
+  type SiteOptions,
+  type ResolvedOptions,
+} from './options.js';
+export { FAULTS, FAULT_NAMES, FaultSet, parseFaultList, type FaultName } from './faults.js';
+export { SYS } from './codes.js';
+export { FORWARD_APP, NOTIFY_APP } from './messages.js';
+export { STERILIZATION, CYCLE_ID } from './sterilization.js';

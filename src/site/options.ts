@@ -1,0 +1,109 @@
+/**
+ * startSite options: one zod schema gives the types, defaults and dot-path validation messages
+ * (ARCHITECTURE.md: config is schema-first; unknown keys are rejected).
+ */
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { FaultSet } from './faults.js';
+
+const hostPort = z
+  .union([
+    z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT'),
+    z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+  ])
+  .transform((v) =>
+    typeof v === 'string'
+      ? { host: v.slice(0, v.lastIndexOf(':')), port: Number(v.slice(v.lastIndexOf(':') + 1)) }
+      : v,
+  );
+
+const port = z.number().int().min(0).max(65535);
+const ms = z.number().int().min(0);
+
+export const siteOptionsSchema = z.strictObject({
+  mllpPort: port.default(0),
+  fhirPort: port.default(0),
+  downstream: hostPort.optional(),
+  faults: z.array(z.string()).default([]),
+  dataFile: z.string().min(1).optional(),
+  localOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+  criticalDelayMs: ms.default(0),
+  criticalRanges: z
+    .array(
+      z.strictObject({
+        code: z.string().min(1),
+        system: z.string().optional(),
+        low: z.number().optional(),
+        high: z.number().optional(),
+      }),
+    )
+    .default([]),
+  stabilityWindowMs: ms.default(4 * 3600_000),
+  stabilityWindows: z.record(z.string(), ms).default({}),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  maxFrameBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
+  app: z.string().min(1).default('GOLIVE-SITE'),
+  facility: z.string().min(1).default('REFHOSP'),
+  faultOptions: z
+    .strictObject({
+      burstRatePerSec: z.number().int().min(1).default(50),
+      slowPerMessageMs: z.number().min(0).default(5),
+      slowCriticalNotifyMs: ms.default(20_000),
+      flushIntervalMs: z.number().int().min(10).default(2000),
+    })
+    .prefault({}),
+  outbound: z
+    .strictObject({
+      retryMinMs: z.number().int().min(1).default(200),
+      retryMaxMs: z.number().int().min(1).default(5000),
+      ackTimeoutMs: z.number().int().min(1).default(5000),
+    })
+    .prefault({}),
+});
+
+export type SiteConfigInput = z.input<typeof siteOptionsSchema>;
+
+/** Everything startSite accepts: the data options plus injected functions. */
+export interface SiteOptions extends SiteConfigInput {
+  /** Injected clock, ms since the epoch. */
+  clock?: () => number;
+  /** Injected id generator for resource ids. */
+  newId?: () => string;
+  /** Receives one line per notable event (outbound retries, handler errors). */
+  log?: (line: string) => void;
+}
+
+export type ResolvedOptions = z.output<typeof siteOptionsSchema> & {
+  clock: () => number;
+  newId: () => string;
+  log: (line: string) => void;
+  faultSet: FaultSet;
+};
+
+export function resolveOptions(input: SiteOptions = {}): ResolvedOptions {
+  const { clock, newId, log, ...data } = input;
+  const parsed = siteOptionsSchema.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    const path = first.path.join('.') || '(options)';
+    throw new UserError('E_SITE_CONFIG', `${path}: ${first.message}`, {
+      location: { path },
+      hint: 'see docs/site.md, section Options',
+    });
+  }
+  return {
+    ...parsed.data,
+    clock: clock ?? Date.now,
+    newId: newId ?? (() => crypto.randomUUID()),
+    log: log ?? (() => {}),
+    faultSet: new FaultSet(parsed.data.faults),
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * FHIR search over the store (R4 search.html): token, reference, date and string parameters,
+ * comma = OR, repeated parameter = AND, strict handling (an unknown parameter or modifier is an
+ * error, as with `Prefer: handling=strict`).
+ */
+import {
+  dateRange,
+  type Coding,
+  type Identifier,
+  type Reference,
+  type Resource,
+} from '../fhir/resources.js';
+import type { Store } from './store.js';
+
+type Kind = 'token' | 'reference' | 'date' | 'string';
+interface ParamDef {
+  kind: Kind;
+  get: (r: Resource) => unknown[];
+  /** For `patient`: the reference must point to a Patient. */
+  targetType?: string;
+}
+
+const arr = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const at =
+  (...path: string[]) =>
+  (r: Resource): unknown[] => {
+    let cur: unknown[] = [r];
+    for (const p of path) cur = cur.flatMap((c) => arr((c as Record<string, unknown>)?.[p]));
+    return cur;
+  };
+
+const subject = at('subject');
+const common: Record<string, ParamDef> = {
+  _id: { kind: 'token', get: (r) => [r.id] },
+  _lastUpdated: { kind: 'date', get: at('meta', 'lastUpdated') },
+  identifier: { kind: 'token', get: (r) => [...arr(r.identifier), ...arr(r.accessionIdentifier)] },
+};
+const clinical: Record<string, ParamDef> = {
+  patient: { kind: 'reference', get: subject, targetType: 'Patient' },
+  subject: { kind: 'reference', get: subject },
+  status: { kind: 'token', get: at('status') },
+};
+
+export const SEARCH_PARAMS: Record<string, Record<string, ParamDef>> = {
+  Patient: {
+    family: { kind: 'string', get: at('name', 'family') },
+    given: { kind: 'string', get: at('name', 'given') },
+    name: { kind: 'string', get: (r) => [...at('name', 'family')(r), ...at('name', 'given')(r)] },
+    birthdate: { kind: 'date', get: at('birthDate') },
+    gender: { kind: 'token', get: at('gender') },
+    active: { kind: 'token', get: (r) => [String(r.active ?? true)] },
+    link: { kind: 'reference', get: at('link', 'other') },
+  },
+  ServiceRequest: {
+    ...clinical,
+    code: { kind: 'token', get: at('code') },
+    priority: { kind: 'token', get: at('priority') },
+    authored: { kind: 'date', get: at('authoredOn') },
+    specimen: { kind: 'reference', get: at('specimen') },
+  },
+  Specimen: {
+    ...clinical,
+    accession: { kind: 'token', get: at('accessionIdentifier') },
+    collected: { kind: 'date', get: at('collection', 'collectedDateTime') },
+  },
+  Observation: {
+    ...clinical,
+    code: { kind: 'token', get: at('code') },
+    category: { kind: 'token', get: at('category') },
+    date: { kind: 'date', get: at('effectiveDateTime') },
+    'based-on': { kind: 'reference', get: at('basedOn') },
+    specimen: { kind: 'reference', get: at('specimen') },
+    device: { kind: 'reference', get: at('device') },
+    focus: { kind: 'reference', get: at('focus') },
+  },
+  DiagnosticReport: {
+    ...clinical,
+    code: { kind: 'token', get: at('code') },
+    date: { kind: 'date', get: at('effectiveDateTime') },
+    'based-on': { kind: 'reference', get: at('basedOn') },
+    result: { kind: 'reference', get: at('result') },
+    specimen: { kind: 'reference', get: at('specimen') },
+  },
+  Communication: {
+    ...clinical,
+    category: { kind: 'token', get: at('category') },
+    'based-on': { kind: 'reference', get: at('basedOn') },
+    sent: { kind: 'date', get: at('sent') },
+    received: { kind: 'date', get: at('received') },
+  },
+  Device: {
+    status: { kind: 'token', get: at('status') },
+    type: { kind: 'token', get: at('type') },
+  },
+  Procedure: {
+    ...clinical,
+    code: { kind: 'token', get: at('code') },
+    date: {
+      kind: 'date',
+      get: (r) => [...at('performedDateTime')(r), ...at('performedPeriod')(r)],
+    },
+  },
+  List: {
+    ...clinical,
+    code: { kind: 'token', get: at('code') },
+    source: { kind: 'reference', get: at('source') },
+    item: { kind: 'reference', get: at('entry', 'item') },
+  },
+  AuditEvent: {
+    date: { kind: 'date', get: at('recorded') },
+    action: { kind: 'token', get: at('action') },
+    outcome: { kind: 'token', get: at('outcome') },
+    subtype: { kind: 'token', get: at('subtype') },
+    type: { kind: 'token', get: at('type') },
+    entity: { kind: 'reference', get: at('entity', 'what') },
+    'entity-identifier': { kind: 'token', get: at('entity', 'what', 'identifier') },
+    altid: { kind: 'token', get: at('agent', 'altId') },
+    'agent-name': { kind: 'string', get: at('agent', 'who', 'display') },
+    address: { kind: 'string', get: at('agent', 'network', 'address') },
+    site: { kind: 'token', get: at('source', 'site') },
+  },
+};
+
+export const RESOURCE_TYPES = Object.keys(SEARCH_PARAMS);
+/** Parameters that shape the result, not the match. */
+const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_format']);
+
+export class SearchError extends Error {}
+
+function tokens(v: unknown): { system?: string; code: string }[] {
+  if (typeof v === 'string' || typeof v === 'boolean') return [{ code: String(v) }];
+  if (!v || typeof v !== 'object') return [];
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.coding)) return (o.coding as Coding[]).flatMap((c) => tokens(c));
+  if ('value' in o && typeof (o as Identifier).value === 'string')
+    return [{ system: (o as Identifier).system, code: (o as Identifier).value! }];
+  if (typeof o.code === 'string') return [{ system: o.system as string | undefined, code: o.code }];
+  return [];
+}
+
+function matchToken(values: unknown[], q: string): boolean {
+  const bar = q.indexOf('|');
+  const sys = bar === -1 ? undefined : q.slice(0, bar);
+  const code = bar === -1 ? q : q.slice(bar + 1);
+  return values.flatMap(tokens).some((t) => {
+    if (sys !== undefined && sys !== '' && t.system !== sys) return false;
+    if (sys === '' && t.system) return false;
+    return code === '' ? sys !== undefined : t.code === code;
+  });
+}
+
+function refTail(s: string): string {
+  const parts = s.split('/').filter(Boolean);
+  return parts.slice(-2).join('/');
+}
+
+function matchRef(values: unknown[], q: string, targetType?: string): boolean {
+  const want = q.includes('/') ? refTail(q) : undefined;
+  return values.some((v) => {
+    const ref = (v as Reference)?.reference;
+    if (!ref) return false;
+    const [type, id] = refTail(ref).split('/');
+    if (targetType && type !== targetType) return false;
+    return want ? `${type}/${id}` === want : id === q;
+  });
+}
+
+const PREFIXES = ['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'sa', 'eb'];
+
+function matchDate(values: unknown[], q: string): boolean {
+  const prefix = PREFIXES.includes(q.slice(0, 2)) ? q.slice(0, 2) : 'eq';
+  // A '+' in a query string arrives as a space when the client did not encode it.
+  const text = (PREFIXES.includes(q.slice(0, 2)) ? q.slice(2) : q).replace(' ', '+');
+  const p = dateRange(text);
+  if (!p) throw new SearchError(`"${q}" is not a valid date`);
+  return values.some((v) => {
+    const r =
+      typeof v === 'string'
+        ? dateRange(v)
+        : v && typeof v === 'object'
+          ? periodRange(v as { start?: string; end?: string })
+          : undefined;
+    if (!r) return false;
+    switch (prefix) {
+      case 'ne':
+        return !(r.start >= p.start && r.end <= p.end);
+      case 'lt':
+        return r.start < p.start;
+      case 'gt':
+        return r.end > p.end;
+      case 'le':
+        return r.start < p.end;
+      case 'ge':
+        return r.end > p.start;
+      case 'sa':
+        return r.start >= p.end;
+      case 'eb':
+        return r.end <= p.start;
+      default:
+        return r.start >= p.start && r.end <= p.end;
+    }
+  });
+}
+
+function periodRange(p: { start?: string; end?: string }) {
+  const s = p.start ? dateRange(p.start) : undefined;
+  const e = p.end ? dateRange(p.end) : undefined;
+  if (!s && !e) return undefined;
+  return { start: s?.start ?? -8.64e15, end: e?.end ?? 8.64e15 };
+}
+
+const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+function matchString(values: unknown[], q: string, modifier?: string): boolean {
+  return values.some((v) => {
+    if (typeof v !== 'string') return false;
+    if (modifier === 'exact') return v === q;
+    if (modifier === 'contains') return fold(v).includes(fold(q));
+    return fold(v).startsWith(fold(q));
+  });
+}
+
+export type Query = Record<string, string | string[] | undefined>;
+
+/** The matching resources, sorted by meta.lastUpdated then id. Throws SearchError on a bad query. */
+export function search(store: Store, type: string, query: Query): Resource[] {
+  const defs = { ...common, ...SEARCH_PARAMS[type] };
+  const tests: ((r: Resource) => boolean)[] = [];
+  let candidates: Resource[] | undefined;
+  for (const [rawKey, rawVal] of Object.entries(query)) {
+    if (RESULT_PARAMS.has(rawKey)) continue;
+    const [name, modifier] = rawKey.split(':') as [string, string | undefined];
+    const def = defs[name];
+    if (!def) throw new SearchError(`unknown search parameter "${name}" for ${type}`);
+    if (modifier && !(def.kind === 'string' && (modifier === 'exact' || modifier === 'contains')))
+      throw new SearchError(`modifier ":${modifier}" is not supported on "${name}"`);
+    for (const v of arr(rawVal) as string[]) {
+      if (v === '') throw new SearchError(`search parameter "${name}" has an empty value`);
+      const alts = v.split(',');
+      const one = (r: Resource, a: string) => {
+        const values = def.get(r);
+        if (def.kind === 'token') return matchToken(values, a);
+        if (def.kind === 'reference') return matchRef(values, a, def.targetType);
+        if (def.kind === 'date') return matchDate(values, a);
+        return matchString(values, a, modifier);
+      };
+      // Narrow with an index when a single value allows it; the index answers that test exactly.
+      const a = alts[0]!;
+      if (
+        !candidates &&
+        alts.length === 1 &&
+        name === 'identifier' &&
+        !a.startsWith('|') &&
+        !a.endsWith('|')
+      ) {
+        const key = a.includes('|') ? a : `*|${a}`;
+        candidates = [...(store.idsByIdentifierKey(type, key) ?? [])].map((id) =>
+          store.get(type, id)!,
+        );
+        continue;
+      }
+      if (
+        !candidates &&
+        alts.length === 1 &&
+        (name === 'patient' || (name === 'subject' && a.includes('/')))
+      ) {
+        const target = a.includes('/') ? refTail(a) : `Patient/${a}`;
+        candidates =
+          name === 'patient' && !target.startsWith('Patient/') ? [] : store.bySubject(type, target);
+        continue;
+      }
+      tests.push((r) => alts.some((x) => one(r, x)));
+    }
+  }
+  const pool = candidates ?? store.all(type);
+  // Validate date syntax even when nothing is there to compare against.
+  if (pool.length === 0) for (const t of tests) t({ resourceType: type });
+  const out = pool.filter((r) => tests.every((t) => t(r)));
+  const desc = query._sort === '-_lastUpdated';
+  if (query._sort !== undefined && query._sort !== '_lastUpdated' && !desc)
+    throw new SearchError(
+      `_sort "${String(query._sort)}" is not supported (use _lastUpdated or -_lastUpdated)`,
+    );
+  out.sort((a, b) => {
+    const c =
+      a.meta!.lastUpdated! < b.meta!.lastUpdated!
+        ? -1
+        : a.meta!.lastUpdated! > b.meta!.lastUpdated!
+          ? 1
+          : a.id! < b.id!
+            ? -1
+            : 1;
+    return desc ? -c : c;
+  });
+  return out;
+}
