@@ -1,4 +1,32 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { renderConsoleSummary } from '../../report/index.js';
+import { runDemo } from '../../runner/demo.js';
+import { TaskList } from '../../runner/progress.js';
 import type { RegisterCommand } from '../command-types.js';
+import { VERSION } from '../version.js';
 
-/** `golive demo`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('demo')
+    .description(
+      'Run the full go-live review against the embedded reference site (demo faults on; --clean for a fault-free site)',
+    )
+    .option('--clean', 'fault-free site with complete evidence (ends GO)')
+    .option('--out <dir>', 'where to write the evidence store and reports', 'golive-report')
+    .action(async (opts: { clean?: boolean; out: string }) => {
+      const outDir = resolve(opts.out, opts.clean ? 'clean' : 'demo');
+      const tasks = new TaskList(process.stderr);
+      process.stderr.write(
+        `golive demo: ${opts.clean ? 'fault-free site' : 'site with demo faults'}\n`,
+      );
+      const decided = await runDemo({ clean: !!opts.clean, outDir, tasks, toolVersion: VERSION });
+      tasks.close();
+      process.stdout.write(
+        `\n${renderConsoleSummary(decided.input, { color: !!process.stdout.isTTY, reportPaths: decided.reports })}\n`,
+      );
+      process.stdout.write(`report: ${decided.reports.html}\n`);
+      // A demo exits 0 whenever its review completed, whatever the decision.
+      setExit(0);
+    });
+};
