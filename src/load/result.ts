@@ -325,7 +325,10 @@ function failoverResult(o: Observed, objectiveMs: number): CheckResult {
         : `${out.action}: recovered in ${f(rec)} ms (objective ${objectiveMs} ms); ${e?.classes.lost ?? 0} lost, ${e?.classes.duplicated ?? 0} duplicated; ${s.classes['connection-lost'] + s.classes.timeout} sends refused or unanswered during the outage.`,
     findings,
     measurements: {
-      ...(rec !== undefined ? { recovery_ms: round(rec, 1) } : {}),
+      // recovery_s is the name the review template's failover rule reads (docs/review.md).
+      ...(rec !== undefined
+        ? { recovery_ms: round(rec, 1), recovery_s: round(rec / 1000, 3) }
+        : {}),
       recovery_objective_ms: objectiveMs,
       lost: e?.classes.lost ?? 0,
       duplicated: e?.classes.duplicated ?? 0,

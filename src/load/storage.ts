@@ -197,6 +197,8 @@ export function projectStorage(
       capacity_bytes: decl.capacity,
       usable_bytes: Math.round(p.usableBytes),
       end_of_retention_pct_capacity: pct(p.endOfRetentionBytes),
+      // Free share of capacity left at end of retention: what the review's storage rule reads.
+      storage_headroom_pct: Math.round((100 - pct(p.endOfRetentionBytes)) * 10) / 10,
     },
     startedAt: new Date(now()).toISOString(),
     durationMs: 0,

@@ -11,8 +11,15 @@ import { defaultConfig } from '../config/index.js';
 import { loadBuiltinScenarios, runScenarios, startEmbeddedTarget } from '../scenarios/index.js';
 import { checkAuditTrail, reviewAccessFiles, reviewRegisterFiles } from '../compliance/index.js';
 import { reviewAdoptionFiles } from '../adoption/index.js';
-import { lintText, lintToCheckResult } from '../lint/index.js';
-import { loadBuiltinProfile, runLoadProfile } from '../load/index.js';
+import {
+  loadBuiltinProfile,
+  loadProfileFile,
+  measuredSizesOf,
+  projectStorage,
+  runLoadProfile,
+  storageDeclarationSchema,
+} from '../load/index.js';
+import { loadYamlFile } from '../inputs/yaml.js';
 import { startEmbeddedTarget as startLoadTarget } from '../load/embedded.js';
 import { openEvidenceStore } from '../evidence/index.js';
 import { checkHandoffs, loadAttestations } from './attestations.js';
@@ -47,8 +54,8 @@ export async function runDemo(o: DemoOptions): Promise<Decided> {
   for (const [id, title] of [
     ['scenarios', 'Workflow scenarios over MLLP and FHIR'],
     ['audit', 'Audit trail of every action'],
-    ['lint', 'Semantic lint of the run traffic'],
-    ['load', 'Peak load (analyzer bursts, ADT, FHIR readers)'],
+    ['load', 'Peak load (analyzer bursts, ADT, FHIR readers) and storage growth'],
+    ['failover', 'Failover: restart mid-stream, loss and recovery'],
     ['files', 'Compliance and adoption records'],
     ['review', 'Evidence store, review and reports'],
   ])
@@ -88,30 +95,18 @@ export async function runDemo(o: DemoOptions): Promise<Decided> {
     await emb.stop();
   }
 
-  t.start('lint');
-  const traffic = scen.exchanges
-    .filter((x) => x.protocol === 'mllp')
-    .map((x) => x.request.replace(/\r?\n/g, '\r'))
-    .join('\n');
-  const lt0 = performance.now();
-  const lint = lintText(traffic, { nowMs: Date.now() + 24 * 3600_000, file: 'run-traffic.hl7' });
-  const lintChecks = lintToCheckResult(lint, {
-    inputs: ['run-traffic.hl7'],
-    startedAt: new Date().toISOString(),
-    durationMs: performance.now() - lt0,
-  });
-  checks.push(...lintChecks);
-  t.finish(
-    'lint',
-    lintChecks.some((c) => c.outcome === 'fail') ? 'fail' : 'pass',
-    `${lint.findings.length} finding(s)`,
-  );
-
   t.start('load');
   const lt = await startLoadTarget({ faults: o.clean ? [] : DEMO_LOAD_FAULTS, durable: true });
   try {
     const load = await runLoadProfile({ profile: loadBuiltinProfile('peak'), target: lt.target });
     checks.push(...load);
+    if (load[0]) {
+      const decl = loadYamlFile(
+        join(ROOT, 'examples/site/load/storage.yaml'),
+        storageDeclarationSchema,
+      ).value;
+      checks.push(projectStorage(decl, measuredSizesOf(load[0])));
+    }
     t.finish(
       'load',
       load.some((c) => c.outcome === 'fail') ? 'fail' : 'pass',
@@ -119,6 +114,22 @@ export async function runDemo(o: DemoOptions): Promise<Decided> {
     );
   } finally {
     await lt.stop();
+  }
+  t.start('failover');
+  const ft = await startLoadTarget({ faults: o.clean ? [] : ['lost-on-restart'], durable: true });
+  try {
+    const fo = await runLoadProfile({
+      profile: loadProfileFile(join(ROOT, 'examples/site/load/failover.yaml')),
+      target: ft.target,
+    });
+    checks.push(...fo);
+    t.finish(
+      'failover',
+      fo.some((c) => c.outcome === 'fail') ? 'fail' : 'pass',
+      fo[fo.length - 1]?.summary ?? '',
+    );
+  } finally {
+    await ft.stop();
   }
 
   t.start('files');
@@ -194,7 +205,7 @@ export async function runDemo(o: DemoOptions): Promise<Decided> {
       collected: { checks, attestations, waivers: [] },
       now: () => new Date(),
       startedAt: started,
-      target: `embedded reference site${o.clean ? '' : ` (faults: ${[...DEMO_FAULTS, ...DEMO_LOAD_FAULTS].join(', ')})`}`,
+      target: `embedded reference site${o.clean ? '' : ` (faults: ${[...DEMO_FAULTS, ...DEMO_LOAD_FAULTS, 'lost-on-restart'].join(', ')})`}`,
       toolVersion: o.toolVersion,
       reportDir: o.outDir,
     });
