@@ -164,3 +164,22 @@ export function toRecord(row: RawRow): EvidenceRecord {
     chainHash: row.chain_hash,
   };
 }
+
+/**
+ * Version 1 of the store's tables in both SQL dialects (they differ only in type names): the
+ * records, the content-addressed blobs and the one-row chain head. Append-only triggers are
+ * dialect-specific and stay with each store.
+ */
+export function coreTablesSql(t: { integer: string; bytes: string }): string {
+  return `
+      CREATE TABLE records (
+        seq ${t.integer} PRIMARY KEY, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL,
+        kind TEXT NOT NULL, created_at TEXT NOT NULL, author TEXT NOT NULL,
+        content TEXT NOT NULL, blobs TEXT NOT NULL, content_hash TEXT NOT NULL,
+        prev_hash TEXT NOT NULL, chain_hash TEXT NOT NULL);
+      CREATE INDEX records_run ON records(run_id, seq);
+      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size ${t.integer} NOT NULL, data ${t.bytes} NOT NULL);
+      CREATE TABLE chain_head (one ${t.integer} PRIMARY KEY CHECK (one = 1),
+        seq ${t.integer} NOT NULL, id TEXT NOT NULL, chain_hash TEXT NOT NULL);
+      INSERT INTO chain_head VALUES (1, 0, '', '${GENESIS_HASH}');`;
+}

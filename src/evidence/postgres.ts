@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { UserError } from '../core/errors.js';
-import { GENESIS_HASH, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
+import { coreTablesSql, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
 import type {
   EvidenceRecord,
   EvidenceStore,
@@ -26,16 +26,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 1,
     name: 'records, blobs, chain head, append-only triggers',
     sql: `
-      CREATE TABLE records (
-        seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL,
-        kind TEXT NOT NULL, created_at TEXT NOT NULL, author TEXT NOT NULL,
-        content TEXT NOT NULL, blobs TEXT NOT NULL, content_hash TEXT NOT NULL,
-        prev_hash TEXT NOT NULL, chain_hash TEXT NOT NULL);
-      CREATE INDEX records_run ON records(run_id, seq);
-      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL);
-      CREATE TABLE chain_head (one INT PRIMARY KEY CHECK (one = 1),
-        seq BIGINT NOT NULL, id TEXT NOT NULL, chain_hash TEXT NOT NULL);
-      INSERT INTO chain_head VALUES (1, 0, '', '${GENESIS_HASH}');
+      ${coreTablesSql({ integer: 'BIGINT', bytes: 'BYTEA' })}
       CREATE FUNCTION golive_append_only() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'evidence is append-only'; END $$;
       CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records

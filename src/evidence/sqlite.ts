@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../core/errors.js';
-import { GENESIS_HASH, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
+import { coreTablesSql, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
 import type {
   EvidenceRecord,
   EvidenceStore,
@@ -27,16 +27,7 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     version: 1,
     name: 'records, blobs, chain head, append-only triggers',
     sql: `
-      CREATE TABLE records (
-        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL,
-        kind TEXT NOT NULL, created_at TEXT NOT NULL, author TEXT NOT NULL,
-        content TEXT NOT NULL, blobs TEXT NOT NULL, content_hash TEXT NOT NULL,
-        prev_hash TEXT NOT NULL, chain_hash TEXT NOT NULL);
-      CREATE INDEX records_run ON records(run_id, seq);
-      CREATE TABLE blobs (hash TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL);
-      CREATE TABLE chain_head (one INTEGER PRIMARY KEY CHECK (one = 1),
-        seq INTEGER NOT NULL, id TEXT NOT NULL, chain_hash TEXT NOT NULL);
-      INSERT INTO chain_head VALUES (1, 0, '', '${GENESIS_HASH}');
+      ${coreTablesSql({ integer: 'INTEGER', bytes: 'BLOB' })}
       -- Triggers stop accidental edits; deliberate ones (dropping the trigger) are caught by verify().
       CREATE TRIGGER records_no_update BEFORE UPDATE ON records
         BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;

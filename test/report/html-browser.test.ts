@@ -2,29 +2,15 @@
  * The HTML report opened in real headless Chromium (Debian package, driven by playwright-core):
  * decision, board and charts rendered, no network, hostile exchange text inert, a screenshot.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { renderHtml } from '../../src/report/index.js';
 import { fixtureInput } from './fixture.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env['CI']) throw new Error(`Chromium not found at ${CHROMIUM}`);
-
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /*
  * Browser-side callbacks run in Chromium; the test tsconfig has no DOM lib, so these describe the
@@ -53,7 +39,7 @@ interface Canvas {
 const SHOT_DIR =
   process.env['GOLIVE_REPORT_SHOTS'] ?? mkdtempSync(join(tmpdir(), 'golive-report-shots-'));
 
-describe.skipIf(!available)('HTML report in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('HTML report in headless Chromium', () => {
   let browser: Browser;
   let file: string;
 
@@ -62,7 +48,7 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     file = join(SHOT_DIR, 'report.html');
     writeFileSync(file, renderHtml(fixtureInput()));
     console.log(`HTML report, screenshot and PDF in ${SHOT_DIR}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -3,11 +3,12 @@
  * the runs list with decision chips, a run page with the decision, the five questions and the
  * criteria board, an attestation recorded through the form, and screenshots to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { HOSTILE } from '../report/fixture.js';
 import {
   MISSING_ATTESTATION,
@@ -18,21 +19,6 @@ import {
   TOKENS,
   type Harness,
 } from './fixture.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env['CI']) throw new Error(`Chromium not found at ${CHROMIUM}`);
-
-const ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Screenshots are kept after the run so a person can look at them (the path is logged). */
 const SHOT_DIR =
@@ -48,7 +34,7 @@ function expectPng(file: string): void {
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
 }
 
-describe.skipIf(!available)('dashboard in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('dashboard in headless Chromium', () => {
   let browser: Browser;
   let h: Harness;
   let page: Page;
@@ -60,7 +46,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     mkdirSync(SHOT_DIR, { recursive: true });
     console.log(`dashboard screenshots in ${SHOT_DIR}`);
     h = await startHarness();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
     page.on('dialog', (d) => {
