@@ -19,7 +19,6 @@ const ruleTuning = z.union([
   z.strictObject({
     severity: severity.optional(),
     enabled: z.boolean().optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
   }),
 ]);
 
@@ -27,34 +26,51 @@ const ruleTuning = z.union([
 export const lintSection = z
   .strictObject({
     inputs: files.optional().meta({ description: 'Captured HL7 v2 traffic to lint.' }),
+    config: z.string().optional().meta({
+      description:
+        'A lint configuration file (docs/lint.md#configuration); the keys below win over it.',
+    }),
+    capturedTraffic: z.boolean().optional().meta({
+      description:
+        'Also lint what the target forwarded to the capture listener during the scenarios (default true).',
+    }),
     rules: z.record(z.string(), ruleTuning).optional().meta({
-      description: 'Rule id (or family.*) -> off | severity | {severity, enabled, options}.',
+      description: 'Rule id (or family.*) -> off | severity | {severity, enabled}.',
     }),
     expectedUnits: z
       .record(z.string(), z.string())
       .optional()
-      .meta({ description: 'Observation code -> the UCUM unit the site expects.' }),
+      .meta({
+        description: 'Observation code (OBX-3.1 or system|code) -> the UCUM unit the site expects.',
+      }),
     codeSystems: z
-      .record(z.string(), z.string())
+      .array(z.string())
       .optional()
-      .meta({ description: 'Coding system name in CWE-3 -> its URI.' }),
+      .meta({ description: 'OBX-3.3 coding systems the receiver maps (e.g. LN, 99LAB).' }),
+    acceptedUnits: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Local unit strings the receiver maps knowingly (not invalid UCUM).' }),
     clockSkew: durationSchema
       .optional()
       .meta({ description: 'Largest accepted gap between MSH-7 and event times.' }),
+    tolerance: durationSchema
+      .optional()
+      .meta({ description: 'Tolerance for "in the future" and "after the message was sent".' }),
     identity: z
       .strictObject({
         threshold: z.number().min(0).max(1).optional(),
-        roster: z.string().optional(),
       })
       .optional(),
-    failOn: severity.optional().meta({ description: 'Lowest severity that fails the check.' }),
   })
   .meta({ description: 'Semantic lint of captured traffic.' });
 
 /** `golive load` profiles and storage projection (issue: load, failover, storage). */
 export const loadSection = z
   .strictObject({
-    profiles: files.optional().meta({ description: 'Load profile YAML files.' }),
+    profiles: files
+      .optional()
+      .meta({ description: 'Load profile YAML files, or names of built-in profiles (peak).' }),
     failover: z
       .strictObject({
         profile: z.string().optional(),
@@ -63,29 +79,12 @@ export const loadSection = z
       })
       .optional(),
     storage: z
-      .strictObject({
-        interfaces: z
-          .array(
-            z.strictObject({
-              name: z.string(),
-              messagesPerDay: z.number().nonnegative(),
-              averageBytes: z.number().positive().optional(),
-            }),
-          )
-          .optional(),
-        retentionYears: z.number().positive().optional(),
-        growthPerYear: z
-          .number()
-          .min(0)
-          .optional()
-          .meta({ description: 'Yearly volume growth as a fraction (0.1 = 10%).' }),
-        capacity: z
-          .string()
-          .optional()
-          .meta({ description: 'Declared capacity, e.g. "2TB" or "500GB".' }),
-        headroom: z.number().min(0).max(1).optional(),
-      })
-      .optional(),
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .optional()
+      .meta({
+        description:
+          'Storage declaration for the growth projection: a file, or the same keys inline (docs/load.md, "Storage growth").',
+      }),
   })
   .meta({ description: 'Load profiles, failover and storage growth.' });
 
@@ -165,5 +164,9 @@ export const reviewSection = z
       .optional()
       .meta({ description: 'Evidence store: a SQLite path or postgres:// URL.' }),
     reports: z.string().optional().meta({ description: 'Directory for the reports.' }),
+    thresholds: z.record(z.string(), z.record(z.string(), z.number())).optional().meta({
+      description:
+        'Criterion id -> measurement -> threshold, replacing the template value (e.g. infrastructure.failover: { recovery_s: 60 }).',
+    }),
   })
   .meta({ description: 'Review template, owners, attestations, waivers and reports.' });

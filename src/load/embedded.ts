@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSite, type Site } from '../site/index.js';
+import { startSite, type Site, type SiteConfigInput } from '../site/index.js';
 import { startMllpListener } from '../transports/mllp/index.js';
 import type { LoadTarget } from './run.js';
 
@@ -18,7 +18,12 @@ export interface EmbeddedTarget {
 }
 
 export async function startEmbeddedTarget(
-  opts: { faults?: string[]; durable?: boolean } = {},
+  opts: {
+    faults?: string[];
+    durable?: boolean;
+    /** Fault intensities (e.g. slowPerMessageMs of slow-under-load): docs/site.md. */
+    faultOptions?: SiteConfigInput['faultOptions'];
+  } = {},
 ): Promise<EmbeddedTarget> {
   const capture = await startMllpListener({ port: 0 });
   const dir = opts.durable ? mkdtempSync(join(tmpdir(), 'golive-load-')) : undefined;
@@ -29,6 +34,7 @@ export async function startEmbeddedTarget(
       fhirPort: 0,
       downstream: capture.address,
       faults: opts.faults ?? [],
+      ...(opts.faultOptions ? { faultOptions: opts.faultOptions } : {}),
       ...(dir ? { dataFile: join(dir, 'site.db') } : {}),
     });
   } catch (e) {

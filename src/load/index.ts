@@ -27,3 +27,4 @@ export { startResponder, type Responder } from './responder.js';
 export { formatProgress, renderSummary, LiveView } from './live.js';
 export type { Progress } from './stats.js';
 export type { CaptureSource } from './end-to-end.js';
+export { loadTargetFromConfig, storageFromConfig, type ConfigLoadTarget } from './config-target.js';

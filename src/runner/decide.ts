@@ -82,25 +82,23 @@ export async function recordAndDecide(o: DecideOptions): Promise<Decided> {
     decidedBy: author,
   });
   const verified = await store.verify();
+  const run = {
+    id: runId,
+    startedAt: o.startedAt.toISOString(),
+    finishedAt: o.now().toISOString(),
+    target: o.target,
+    ...(o.configFile ? { config: o.configFile } : {}),
+    toolVersion: o.toolVersion,
+  };
+  // The decision record: the review (with the evidence ids and hashes it rests on and the
+  // policy version), what was reviewed and when, and the store head it was decided over.
   const decision = await store.append({
     kind: 'decision',
     runId,
     author,
-    content: { ...review, storeHeadHash: verified.headHash, storeIntact: verified.ok },
+    content: { review, run, storeHeadHash: verified.headHash, storeIntact: verified.ok },
   });
-  const input: ReportInput = {
-    review,
-    checks: reportChecks,
-    exchanges,
-    run: {
-      id: runId,
-      startedAt: o.startedAt.toISOString(),
-      finishedAt: o.now().toISOString(),
-      target: o.target,
-      config: o.configFile,
-      toolVersion: o.toolVersion,
-    },
-  };
+  const input: ReportInput = { review, checks: reportChecks, exchanges, run };
   const reports = await writeReports(input, o.reportDir);
   return {
     review,

@@ -13,6 +13,7 @@ import type {
   StepResult,
 } from '../core/index.js';
 import { rollUp } from '../core/result.js';
+import type { AuditSource } from '../compliance/audit/index.js';
 import type { GoliveConfig } from '../config/schema.js';
 import type { FhirClient } from '../fhir/client.js';
 import { MllpClient, type MllpClientOptions } from '../transports/mllp/index.js';
@@ -47,6 +48,10 @@ export interface RunContext {
   manual?: ManualPrompt;
   /** Records an exchange under a fresh run-unique id. */
   keep(x: Omit<Exchange, 'id'>): Exchange;
+  /** Every exchange kept so far by the run (all scenarios); default: this scenario's own. */
+  exchanges?(): readonly Exchange[];
+  /** Where the target's audit records are, when not its FHIR AuditEvent endpoint. */
+  auditSource?: AuditSource;
   onStep?(scenario: string, step: StepResult): void;
   signal: AbortSignal;
 }
@@ -125,6 +130,7 @@ export async function executeScenario(
   const measurements: Record<string, number> = {};
   const attestations: Attestation[] = [];
   const stepTimes = new Map<string, StepTimes>();
+  const stepFindings = new Map<number, Finding[]>();
   let unreachable = false;
   let mllp: MllpClient | undefined;
   let vars: Map<string, string>;
@@ -178,6 +184,7 @@ export async function executeScenario(
         control: rc.target.control,
         templates: rc.templates,
         manual: rc.manual,
+        auditSource: rc.auditSource,
       },
       record,
       stepTimes,
@@ -185,6 +192,7 @@ export async function executeScenario(
       render: (text, extra) =>
         render(text, { vars: extra ? new Map([...vars, ...extra]) : vars, time }),
       renderDeep: (v) => renderDeep(v, { vars, time }),
+      runExchanges: () => rc.exchanges?.() ?? exchanges,
       newId: (kind) => rc.ids.next(kind),
       signal: rc.signal,
     };
@@ -204,6 +212,7 @@ export async function executeScenario(
     if (out.unreachable) unreachable = true;
     Object.assign(measurements, out.measurements ?? {});
     if (out.attestation) attestations.push(out.attestation);
+    if (out.findings?.length) stepFindings.set(i + 1, out.findings);
     const sr = stepResult(i + 1, step, out, stepStart, dur, ids);
     steps.push(sr);
     rc.onStep?.(s.id, sr);
@@ -211,16 +220,24 @@ export async function executeScenario(
   }
   await mllp?.close();
   const outcome = rollUp(steps.map((st) => st.outcome));
+  const severity = s.severity === 'minor' ? 'warning' : 'error';
   const findings: Finding[] = steps
     .filter((st) => st.outcome === 'fail')
-    .map((st) => ({
-      rule: s.id,
-      severity: s.severity === 'minor' ? 'warning' : 'error',
-      domain: s.domain,
-      message: `${s.title}: ${st.message}`,
-      action: s.action,
-      detail: { step: st.index, title: st.title, expected: st.expected, actual: st.actual },
-    }));
+    .flatMap((st): Finding[] => {
+      const step = { step: st.index, title: st.title };
+      const own = stepFindings.get(st.index);
+      if (own) return own.map((f) => ({ ...f, severity, detail: { ...f.detail, ...step } }));
+      return [
+        {
+          rule: s.id,
+          severity,
+          domain: s.domain,
+          message: `${s.title}: ${st.message}`,
+          action: s.action,
+          detail: { ...step, expected: st.expected, actual: st.actual },
+        },
+      ];
+    });
   const data: ScenarioData = {
     steps,
     variables: Object.fromEntries([...vars].filter(([k]) => !k.endsWith('.__text'))),

@@ -46,6 +46,7 @@ export {
   type ManualPrompt,
 } from './steps/types.js';
 export { TemplateStore, renderTemplate } from './templates.js';
+export { templateStoreFor } from './config-templates.js';
 export { IdSource } from './values.js';
 export { startCapture, CaptureBuffer } from './capture.js';
 export { hooksFromConfig, type ControlHooks } from './control.js';

@@ -2,11 +2,13 @@
  * Running a set of scenarios against a target: a reachability probe first (an unreachable
  * target gives `error` results and exit code 3, never fail or pass), the capture listener,
  * then the scenarios concurrently up to a limit. Scenarios marked `exclusive` (they pause or
- * restart the target) run alone, after the others.
+ * restart the target) run alone, after the others; scenarios that look back at the whole run
+ * (the `audit` step) run alone at the very end.
  */
 import net from 'node:net';
 import type { CheckResult, Exchange, StepResult } from '../core/index.js';
 import { UserError } from '../core/errors.js';
+import type { AuditSource } from '../compliance/audit/index.js';
 import type { FhirAuth, GoliveConfig } from '../config/schema.js';
 import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/client.js';
 import { startCapture, type CaptureBuffer } from './capture.js';
@@ -45,6 +47,11 @@ export interface RunScenariosOptions {
   templates?: TemplateStore;
   ids?: IdSource;
   clock?: () => number;
+  /**
+   * Where the target's audit records are, for `audit` steps (default: AuditEvent search on the
+   * target's FHIR server, with its credentials).
+   */
+  auditSource?: AuditSource;
   /** Probe the endpoints before running (default true). */
   probe?: boolean;
   signal?: AbortSignal;
@@ -199,6 +206,24 @@ async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
+/**
+ * The order of a run: most scenarios concurrently; then, one at a time, those that disturb the
+ * target (`exclusive`); last, those that look back at the whole run (a step kind marked
+ * `afterOthers`, such as `audit`), so that they see every exchange the others made.
+ */
+export function phasesOf(
+  scenarios: LoadedScenario[],
+  registry: StepRegistry,
+): { concurrent: LoadedScenario[]; exclusive: LoadedScenario[]; last: LoadedScenario[] } {
+  const last = (l: LoadedScenario) =>
+    l.scenario.steps.some((st) => registry.get(st.type)?.afterOthers === true);
+  return {
+    concurrent: scenarios.filter((l) => !last(l) && !l.scenario.exclusive),
+    exclusive: scenarios.filter((l) => !last(l) && l.scenario.exclusive),
+    last: scenarios.filter(last),
+  };
+}
+
 export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenariosResult> {
   if (opts.target === 'embedded') {
     const embedded = await startEmbeddedTarget(opts.config, { faults: opts.faults });
@@ -254,6 +279,8 @@ export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenar
         exchanges.push(kept);
         return kept;
       },
+      exchanges: () => exchanges,
+      auditSource: opts.auditSource,
       onStep: (scenario, step) => emit({ type: 'step-end', scenario, step }),
       signal: controller.signal,
     };
@@ -263,13 +290,10 @@ export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenar
       if (r.unreachable) unreachable = true;
       finish(r.result);
     };
+    const phases = phasesOf(opts.scenarios, rc.registry);
     try {
-      await pool(
-        opts.scenarios.filter((l) => !l.scenario.exclusive),
-        concurrency,
-        run,
-      );
-      for (const l of opts.scenarios.filter((x) => x.scenario.exclusive)) await run(l);
+      await pool(phases.concurrent, concurrency, run);
+      for (const l of [...phases.exclusive, ...phases.last]) await run(l);
     } finally {
       if (!opts.capture) await capture.close();
     }

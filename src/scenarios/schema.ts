@@ -12,6 +12,7 @@ import { expectMessageSchema } from './steps/expect-message.js';
 import { expectFhirSchema, fhirSchema } from './steps/fhir.js';
 import { timingSchema, waitSchema } from './steps/timing.js';
 import { controlSchema, manualSchema } from './steps/actions.js';
+import { auditSchema } from './steps/audit.js';
 import type { StepRegistry } from './steps/registry.js';
 
 /** Review criteria of the `standard` template (REVIEW.md); a typo here is a load error. */
@@ -70,6 +71,7 @@ export const stepSchema = z.discriminatedUnion('type', [
   timingSchema,
   controlSchema,
   manualSchema,
+  auditSchema,
 ]);
 export type ScenarioStep = z.output<typeof stepSchema>;
 

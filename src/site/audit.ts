@@ -15,9 +15,16 @@ export interface AuditInput {
   subtype: Coding[];
   /** References (`Type/id`) read, returned, created or updated. */
   entities: string[];
+  /** Patients the interaction is about that no entity names (a patient-scoped search). */
+  patients?: string[];
+  /**
+   * The FHIR type acted on: recorded as an entity of that type when nothing else names it (a
+   * refused create, a read of an unknown id), so the record still says what was attempted.
+   */
+  resourceType?: string;
   /** MSH-10 of the message concerned. */
   messageId?: string;
-  /** The search query string. */
+  /** The search as requested (`[base]/Type?params`), kept whatever it matched. */
   query?: string;
 }
 
@@ -48,27 +55,55 @@ export function messageSubtype(code: string, trigger: string): Coding[] {
   ];
 }
 
-export function auditEvent(a: AuditInput, now: number, offsetMinutes: number): Resource {
-  const entity: Record<string, unknown>[] = a.entities.map((reference) => ({
+const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
+const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
+
+/**
+ * One entity per object (R4 AuditEvent.entity): a patient is a Person in the Patient role
+ * (object-role 1), anything else a System Object in the Domain Resource role (4), as the IHE
+ * BALP profiles record them.
+ */
+function objectEntity(reference: string): Record<string, unknown> {
+  const patient = reference.startsWith('Patient/');
+  return {
     what: { reference },
-    type: {
-      system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
-      code: '2',
-      display: 'System Object',
-    },
-  }));
+    type: patient
+      ? { system: ENTITY_TYPE, code: '1', display: 'Person' }
+      : { system: ENTITY_TYPE, code: '2', display: 'System Object' },
+    role: patient
+      ? { system: OBJECT_ROLE, code: '1', display: 'Patient' }
+      : { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' },
+  };
+}
+
+function entities(a: AuditInput): Record<string, unknown>[] {
+  const refs = [...new Set([...a.entities, ...(a.patients ?? [])])];
+  const out = refs.map(objectEntity);
+  const typeNamed = refs.some((r) => r.startsWith(`${a.resourceType}/`));
+  if (a.resourceType && !typeNamed && a.query === undefined) {
+    // audit-entity-type is extensible and includes the FHIR resource types (R4 valueset).
+    out.push({ type: { system: 'http://hl7.org/fhir/resource-types', code: a.resourceType } });
+  }
   if (a.messageId !== undefined) {
-    entity.push({
+    out.push({
       what: { identifier: { system: 'urn:golive:msh-10', value: a.messageId } },
       type: { system: 'urn:golive:audit-entity-type', code: 'message' },
     });
   }
   if (a.query !== undefined) {
-    entity.push({
-      type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2' },
+    // The search itself, whatever it found (R4 entity.query is base64Binary; IHE BALP query
+    // entity: System Object in the Query role, 24).
+    out.push({
+      type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
+      role: { system: OBJECT_ROLE, code: '24', display: 'Query' },
       query: Buffer.from(a.query, 'utf8').toString('base64'),
     });
   }
+  return out;
+}
+
+export function auditEvent(a: AuditInput, now: number, offsetMinutes: number): Resource {
+  const entity = entities(a);
   return {
     resourceType: 'AuditEvent',
     type: TYPES[a.kind],

@@ -59,6 +59,28 @@ export function requester(req: FastifyRequest): string {
 const outcomeOf = (status: number): AuditInput['outcome'] =>
   status < 400 ? '0' : status < 500 ? '4' : '8';
 
+/** The resource type of a `/fhir/Type...` URL, for audit records of failed requests. */
+function fhirTypeOf(url: string): string | undefined {
+  return /^\/fhir\/([A-Z][A-Za-z]+)/.exec(url)?.[1];
+}
+
+/**
+ * The patients a search is scoped to (R4 search parameters `patient`, and `subject` when it
+ * names a Patient): the audit record names them even when nothing matched.
+ */
+function searchedPatients(q: Query): string[] {
+  const values = (v: string | string[] | undefined) =>
+    (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => x.split(','));
+  const out: string[] = [];
+  for (const v of values(q.patient))
+    out.push(v.includes('/') ? v.split('/').slice(-2).join('/') : `Patient/${v}`);
+  for (const v of values(q.subject)) {
+    const m = /(?:^|\/)Patient\/([^/]+)$/.exec(v);
+    if (m) out.push(`Patient/${m[1]}`);
+  }
+  return [...new Set(out.filter((r) => /^Patient\/[^/]+$/.test(r)))];
+}
+
 function capability(opts: ResolvedOptions, now: number): Resource {
   return {
     resourceType: 'CapabilityStatement',
@@ -139,6 +161,7 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
             },
           ],
           entities: [],
+          resourceType: fhirTypeOf(req.url),
         });
       } catch {
         // Auditing must not hide the original error.
@@ -181,6 +204,8 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
     if (!knownType(type, reply)) return reply;
     const rt = host.runtime()!;
     const rawQuery = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+    // The search as asked, for the audit record: matched by what was asked, not what was found.
+    const query = `${host.fhirBase()}/${type}?${rawQuery}`;
     const q = req.query;
     const subtype = [{ system: INTERACTION, code: 'search-type' }];
     const num = (name: string, def: number, max: number) => {
@@ -212,7 +237,8 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
         outcome: '0',
         subtype,
         entities: page.map((r) => `${type}/${r.id}`),
-        query: rawQuery,
+        patients: searchedPatients(q),
+        query,
       });
       return send(reply, 200, bundle);
     } catch (e) {
@@ -223,7 +249,8 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
         outcomeDesc: e.message,
         subtype,
         entities: [],
-        query: rawQuery,
+        patients: searchedPatients(q),
+        query,
       });
       return outcome(reply, 400, 'invalid', e.message);
     }
@@ -257,7 +284,8 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
         outcome: '4',
         outcomeDesc: `${interaction} not allowed`,
         subtype,
-        entities: [],
+        entities: id === undefined ? [] : [`${type}/${id}`],
+        resourceType: type,
       });
       return outcome(
         reply,
@@ -268,7 +296,14 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
     }
     const bad = checkResource(type, req.body, id);
     if (bad) {
-      audit(req, { action, outcome: '4', outcomeDesc: bad.message, subtype, entities: [] });
+      audit(req, {
+        action,
+        outcome: '4',
+        outcomeDesc: bad.message,
+        subtype,
+        entities: id === undefined ? [] : [`${type}/${id}`],
+        resourceType: type,
+      });
       return outcome(reply, bad.status, bad.code, bad.message, bad.expression);
     }
     const rt = host.runtime()!;
@@ -320,8 +355,19 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
     app.route({
       method,
       url: '/fhir/*',
-      handler: async (_req, reply) =>
-        outcome(reply, 405, 'not-supported', `${method} is not supported`),
+      handler: async (req, reply) => {
+        // A refused attempt to change data is still audited (who tried, on what, outcome).
+        const ref = /^\/fhir\/([A-Z][A-Za-z]+)\/([^/?#]+)/.exec(req.url);
+        audit(req, {
+          action: method === 'DELETE' ? 'D' : 'U',
+          outcome: '4',
+          outcomeDesc: `${method} is not supported`,
+          subtype: [{ system: INTERACTION, code: method === 'DELETE' ? 'delete' : 'patch' }],
+          entities: ref ? [`${ref[1]}/${ref[2]}`] : [],
+          resourceType: fhirTypeOf(req.url),
+        });
+        return outcome(reply, 405, 'not-supported', `${method} is not supported`);
+      },
     });
   }
 

@@ -3,6 +3,7 @@ export {
   resolveOptions,
   siteOptionsSchema,
   type SiteOptions,
+  type SiteConfigInput,
   type ResolvedOptions,
 } from './options.js';
 export { FAULTS, FAULT_NAMES, FaultSet, parseFaultList, type FaultName } from './faults.js';

@@ -37,4 +37,17 @@ describe('golive demo', () => {
     );
     expect(readFileSync(join(out, 'demo', 'report.html'), 'utf8')).toContain('NO-GO');
   }, 300_000);
+
+  it('--clean: a fault-free site with complete evidence ends GO, every criterion met', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'golive-demo-'));
+    const r = await runCli(['demo', '--clean', '--out', out], { timeoutMs: 240_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Decision: GO/);
+    const report = JSON.parse(readFileSync(join(out, 'clean', 'report.json'), 'utf8')) as {
+      decision: string;
+      criteria: { id: string; status: string }[];
+    };
+    expect(report.decision).toBe('GO');
+    expect(report.criteria.filter((c) => c.status !== 'met')).toEqual([]);
+  }, 300_000);
 });

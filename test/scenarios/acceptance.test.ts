@@ -16,7 +16,7 @@ import {
 
 const builtins = loadBuiltinScenarios();
 
-/** SCENARIOS.md: the fault each scenario must catch (load and audit ones are other issues). */
+/** SCENARIOS.md: the fault each scenario must catch (the load ones are another issue). */
 const MATRIX: Record<string, string[]> = {
   'flag-dropped': ['baseline.order-result'],
   'unit-rewrite': ['baseline.order-result', 'result.value-fidelity'],
@@ -38,6 +38,7 @@ const MATRIX: Record<string, string[]> = {
   'duplicate-filed': ['message.duplicate'],
   'lost-on-restart': ['downtime.recovery'],
   'cycle-failure-ignored': ['sterilization.cycle-failure'],
+  'no-audit-on-read': ['compliance.audit-coverage'],
 };
 
 /** All built-ins against a fresh embedded site with these faults, with waits fit for a test. */

@@ -15,7 +15,10 @@ describe('golive scenarios', () => {
     const r = await runCli(['scenarios', 'list']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(17);
+    expect(lines).toHaveLength(18);
+    expect(lines.find((l) => l.startsWith('compliance.audit-coverage '))).toMatch(
+      /compliance\s+blocker\s+Every read and write/,
+    );
     expect(lines.find((l) => l.startsWith('order.cancel '))).toMatch(
       /workflow\s+blocker\s+A cancelled order/,
     );

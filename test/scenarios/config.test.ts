@@ -35,7 +35,7 @@ describe('golive.yaml', () => {
     expect(c.target.mllp).toMatchObject({ host: '127.0.0.1', port: 2575, ackTimeout: 10_000 });
     expect(c.scenarios.timeouts).toEqual({ message: 30_000, fhir: 30_000, settle: 2000 });
     expect(c.control?.restart).toMatchObject({ timeout: 120_000 });
-    expect(c.load?.storage?.retentionYears).toBe(10);
+    expect(c.load?.storage).toBe('site/load/storage.yaml');
     expect(c.compliance?.access?.dormantAfter).toBe(90 * 86_400_000);
     expect(resolveConfigPath(loaded, 'site/load/failover.yaml')).toMatch(
       /examples\/site\/load\/failover\.yaml$/,

@@ -36,6 +36,7 @@ describe('published JSON Schemas', () => {
     };
     const variants = doc.properties.steps.items.oneOf ?? doc.properties.steps.items.anyOf ?? [];
     expect(variants.map((v) => v.properties.type.const).sort()).toEqual([
+      'audit',
       'control',
       'expect-fhir',
       'expect-message',

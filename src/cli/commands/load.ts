@@ -1,10 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
+import { loadConfigFile } from '../../config/index.js';
 import { loadYamlFile } from '../../inputs/yaml.js';
 import { UserError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/index.js';
-import { startMllpListener, type MllpListener } from '../../transports/mllp/index.js';
 import {
   BUILTIN_PROFILES,
   LiveView,
@@ -15,11 +14,12 @@ import {
   renderSummary,
   runLoadProfile,
   storageDeclarationSchema,
+  loadTargetFromConfig,
+  storageFromConfig,
   type LoadTarget,
   type LoadedProfile,
 } from '../../load/index.js';
 import { startEmbeddedTarget } from '../../load/embedded.js';
-import { hooksFromSpecs } from '../../load/control.js';
 import { renderLoadJunit } from '../../load/junit.js';
 import type { RegisterCommand } from '../command-types.js';
 
@@ -37,31 +37,6 @@ function readProfile(arg: string): LoadedProfile {
     return loadBuiltinProfile(arg);
   }
   return loadProfileFile(arg);
-}
-
-/** Target from golive.yaml (`target`, `capture`, `control`); the capture listener is started here. */
-async function configTarget(
-  cfg: LoadedConfig | undefined,
-  lp: LoadedProfile,
-): Promise<{ target: LoadTarget; capture?: MllpListener }> {
-  const t = cfg?.config.target;
-  if (!t?.mllp) {
-    throw new UserError('E_LOAD_TARGET', 'no target: golive.yaml names no target.mllp', {
-      hint: 'give --config golive.yaml with target.mllp (and target.fhir), or --target embedded',
-    });
-  }
-  const target: LoadTarget = {
-    mllp: { host: t.mllp.host, port: t.mllp.port },
-    fhirBase: t.fhir?.baseUrl,
-    control: cfg?.config.control ? hooksFromSpecs(cfg.config.control) : undefined,
-  };
-  let capture: MllpListener | undefined;
-  if (lp.profile.endToEnd?.capture) {
-    const c = cfg!.config.capture;
-    capture = await startMllpListener({ host: c.host, port: c.port, ackCode: c.ackCode });
-    target.capture = capture;
-  }
-  return { target, capture };
 }
 
 export const register: RegisterCommand = (program: Command, setExit) => {
@@ -85,6 +60,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       // Read the storage declaration early: bad input must stop before any load is generated.
       if (opts.storage) loadYamlFile(opts.storage, storageDeclarationSchema);
       const cfg = opts.config ? loadConfigFile(opts.config) : undefined;
+      const storage = cfg && !opts.storage ? storageFromConfig(cfg) : undefined;
       if (opts.target !== undefined && opts.target !== 'embedded') {
         throw new UserError('E_LOAD_TARGET', `unknown target "${opts.target}"`, {
           hint: 'use --target embedded, or describe the target in golive.yaml (--config)',
@@ -106,9 +82,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           `embedded site: mllp ${emb.site.mllp.host}:${emb.site.mllp.port}, fhir ${emb.site.fhirBase}${faults.length ? `, faults ${faults.join(',')}` : ''}\n`,
         );
       } else {
-        const ct = await configTarget(cfg, lp);
+        const ct = await loadTargetFromConfig(cfg, lp);
         target = ct.target;
-        if (ct.capture) stop = () => ct.capture!.close(500);
+        stop = ct.stop;
       }
       const view = new LiveView(process.stderr);
       let results: CheckResult[];
@@ -121,23 +97,8 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const storageFile = opts.storage
         ? loadYamlFile(opts.storage, storageDeclarationSchema).value
         : undefined;
-      const storage = cfg?.config.load?.storage;
       if (storageFile) results.push(projectStorage(storageFile, measuredSizesOf(results[0]!)));
-      else if (storage) {
-        const decl = storageDeclarationSchema.safeParse(storage);
-        if (!decl.success) {
-          const issue = decl.error.issues[0]!;
-          throw new UserError(
-            'E_CONFIG',
-            `load.storage.${issue.path.join('.')}: ${issue.message}`,
-            {
-              location: { file: cfg!.file, path: `load.storage.${issue.path.join('.')}` },
-              hint: 'see docs/load.md, "Storage growth"',
-            },
-          );
-        }
-        results.push(projectStorage(decl.data, measuredSizesOf(results[0]!)));
-      }
+      else if (storage) results.push(projectStorage(storage, measuredSizesOf(results[0]!)));
       process.stdout.write(`${renderSummary(results)}\n`);
       if (opts.json) writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
       if (opts.junit) writeFileSync(opts.junit, renderLoadJunit(results));

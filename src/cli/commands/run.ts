@@ -1,4 +1,104 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
+import { renderConsoleSummary } from '../../report/index.js';
+import { runReview } from '../../runner/run.js';
+import { TaskList } from '../../runner/progress.js';
 import type { RegisterCommand } from '../command-types.js';
+import { VERSION } from '../version.js';
 
-/** `golive run`: not registered yet (its issue is open). */
-export const register: RegisterCommand = () => {};
+interface RunOpts {
+  config?: string;
+  target?: string;
+  faults?: string;
+  out?: string;
+  evidence?: string;
+  asOf?: string;
+  author?: string;
+}
+
+function loadConfig(file: string | undefined): LoadedConfig {
+  if (file) return loadConfigFile(file);
+  if (existsSync('golive.yaml')) return loadConfigFile('golive.yaml');
+  throw new UserError('E_CONFIG', 'no golive.yaml here and no --config given', {
+    hint: 'golive run --config path/to/golive.yaml (examples/golive.yaml is a complete example)',
+  });
+}
+
+function parseAsOf(v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T12:00:00Z` : v);
+  if (Number.isNaN(d.getTime())) {
+    throw new UserError('E_OPTION', `--as-of "${v}" is not a date`, {
+      hint: 'give an ISO date or instant, e.g. 2026-02-27 or 2026-02-27T09:00:00Z',
+    });
+  }
+  return d;
+}
+
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('run')
+    .description(
+      'Run the go-live review golive.yaml describes (scenarios, audit, lint, load, failover, records) and decide; exit 0 GO, 1 CONDITIONAL GO or NO-GO, 2 bad config, 3 target unreachable',
+    )
+    .option('--config <file>', 'site configuration (default ./golive.yaml)')
+    .option('--target <target>', '"embedded" runs against the reference site started in-process')
+    .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
+    .option('--out <dir>', 'reports folder (default review.reports of the config)')
+    .option('--evidence <store>', 'evidence store: SQLite file or postgres:// URL')
+    .option('--as-of <date>', 'evaluate dated records (accounts, rosters, waivers) as of this date')
+    .option(
+      '--author <name>',
+      'recorded as the author of the evidence',
+      process.env.USER ?? 'golive',
+    )
+    .action(async (opts: RunOpts) => {
+      if (opts.target !== undefined && opts.target !== 'embedded') {
+        throw new UserError('E_OPTION', `--target "${opts.target}" is not "embedded"`, {
+          hint: 'omit --target to use target of golive.yaml, or give --target embedded',
+        });
+      }
+      if (opts.faults && opts.target !== 'embedded') {
+        throw new UserError('E_OPTION', '--faults needs --target embedded', {
+          hint: 'faults belong to the reference site; a real target has its own',
+        });
+      }
+      const asOf = parseAsOf(opts.asOf);
+      const loaded = loadConfig(opts.config);
+      const faults = (opts.faults ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
+      const tasks = new TaskList(process.stderr);
+      let result;
+      try {
+        result = await runReview({
+          loaded,
+          embedded:
+            opts.target === 'embedded'
+              ? { scenarios: faults, load: faults, failover: faults }
+              : undefined,
+          tasks,
+          toolVersion: VERSION,
+          author: opts.author ?? 'golive',
+          reportDir: opts.out ? resolve(opts.out) : undefined,
+          evidence: opts.evidence,
+          asOf,
+          targetLabel:
+            opts.target === 'embedded'
+              ? `embedded reference site${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`
+              : undefined,
+        });
+      } finally {
+        tasks.close();
+      }
+      process.stdout.write(
+        `\n${renderConsoleSummary(result.input, { color: !!process.stdout.isTTY, reportPaths: result.reports })}\n`,
+      );
+      process.stdout.write(`evidence: ${result.evidencePath} (run ${result.runId})\n`);
+      setExit(result.review.decision === 'GO' ? 0 : 1);
+    });
+};

@@ -13,7 +13,7 @@ import {
   loadBuiltinScenarios,
   runScenarios,
   selectScenarios,
-  TemplateStore,
+  templateStoreFor,
   type ManualPrompt,
 } from '../../scenarios/index.js';
 import { createProgress } from '../../scenarios/progress.js';
@@ -39,15 +39,6 @@ function loadConfig(file: string | undefined): LoadedConfig {
   return { config: defaultConfig(), baseDir: process.cwd() };
 }
 
-function templatesFor(loaded: LoadedConfig): TemplateStore {
-  const c = loaded.config;
-  const systems: Record<string, Record<string, string>> = {};
-  for (const [name, sys] of Object.entries(c.systems ?? {}))
-    if (sys.templates) systems[name] = sys.templates;
-  return new TemplateStore(undefined, { all: c.templates, systems }, (p) =>
-    resolveConfigPath(loaded, p),
-  );
-}
 
 /** Ask a person at the terminal to confirm a manual step. */
 const askAtTerminal: ManualPrompt = async (p) => {
@@ -130,7 +121,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         ? parsePositiveInt(opts.concurrency, '--concurrency')
         : config.scenarios.concurrency;
       if (concurrency < 1) throw new UserError('E_OPTION', '--concurrency must be at least 1');
-      const templates = templatesFor(loaded);
+      const templates = templateStoreFor(loaded);
       const scenarios = selectScenarios(ids, {
         include: config.scenarios.include,
         exclude: config.scenarios.exclude,

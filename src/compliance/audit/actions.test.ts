@@ -10,9 +10,16 @@ describe('actions from exchanges', () => {
     const cases: [string, string, string, string[]][] = [
       ['GET', 'Patient/p1', 'read', ['ref:Patient/p1']],
       ['GET', 'Patient/p1/_history/3', 'read', ['ref:Patient/p1']],
-      ['GET', 'Observation?patient=p1', 'search', []],
-      ['POST', 'Observation/_search', 'search', []],
-      ['GET', 'Patient/p1/Observation', 'search', []],
+      // A search's object is its query: criteria sorted, paging dropped.
+      ['GET', 'Observation?patient=p1', 'search', ['query:Observation?patient=p1']],
+      [
+        'GET',
+        'Observation?status=final&_count=5&code=1',
+        'search',
+        ['query:Observation?code=1&status=final'],
+      ],
+      ['POST', 'Observation/_search', 'search', ['query:Observation?']],
+      ['GET', 'Patient/p1/Observation', 'search', ['query:Patient/p1/Observation?']],
       ['PUT', 'ServiceRequest/sr1', 'update', ['ref:ServiceRequest/sr1']],
       ['DELETE', 'Observation/o1', 'delete', ['ref:Observation/o1']],
       ['GET', 'Patient/p1/$everything', 'operation', ['ref:Patient/p1']],
@@ -36,6 +43,27 @@ describe('actions from exchanges', () => {
     ).toContain('ref:Patient/p7');
   });
 
+  it('reads the criteria of a POST _search from its form body', () => {
+    const x = httpExchange('x', 'POST', 'Observation/_search?code=1', T);
+    x.request = x.request.replace(
+      'Host: 127.0.0.1:8080',
+      'Host: 127.0.0.1:8080\r\nContent-Type: application/x-www-form-urlencoded',
+    );
+    x.request += 'patient=Patient%2Fp4';
+    expect(one(x).actions[0]).toMatchObject({
+      objects: ['query:Observation?code=1&patient=Patient/p4'],
+      context: expect.arrayContaining(['ref:Patient/p4']) as unknown,
+    });
+  });
+
+  it('reads the status whether the response line has a version or not (HTTP 201)', () => {
+    const x = httpExchange('x', 'PUT', 'Device/d1', T);
+    for (const line of ['HTTP/1.1 201 Created', 'HTTP/2 201', 'HTTP 201']) {
+      x.response = `${line}\ncontent-type: application/fhir+json\n\n{}`;
+      expect(one(x).actions[0], line).toMatchObject({ answer: 'HTTP 201', succeeded: true });
+    }
+  });
+
   it('takes the created id from Location', () => {
     const x = httpExchange('x', 'POST', 'Observation', T, {
       status: 201,
@@ -57,6 +85,11 @@ describe('actions from exchanges', () => {
     expect(one(httpExchange('x', 'GET', 'Patient/p1', T, { auth: basic })).actions[0]!.user).toBe(
       'nurse1',
     );
+    for (const redacted of ['Basic [redacted]', 'Bearer [redacted]', 'Basic bm9jb2xvbg=='])
+      expect(
+        one(httpExchange('x', 'GET', 'Patient/p1', T, { auth: redacted })).actions[0]!.user,
+        redacted,
+      ).toBeUndefined();
     const jwt = `h.${Buffer.from(JSON.stringify({ sub: 'app-7' })).toString('base64url')}.s`;
     expect(
       one(httpExchange('x', 'GET', 'Patient/p1', T, { auth: `Bearer ${jwt}` })).actions[0]!.user,

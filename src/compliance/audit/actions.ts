@@ -6,8 +6,8 @@
 import type { Exchange } from '../../core/evidence.js';
 import { parseAck } from '../../hl7/ack.js';
 import { Hl7Message } from '../../hl7/message.js';
-import { parseHttp, requestIdentity } from './http.js';
-import { identKeys, refKey, typeKey } from './keys.js';
+import { parseHttp, requestIdentity, type HttpMessage } from './http.js';
+import { FHIR_TYPE, identKeys, patientRef, refKey, searchKeys, typeKey } from './keys.js';
 
 export type ActionKind =
   'read' | 'search' | 'create' | 'update' | 'delete' | 'operation' | 'message';
@@ -48,18 +48,6 @@ export interface SkippedExchange {
   reason: string;
 }
 
-const TYPE = /^[A-Z][A-Za-z]+$/;
-/** Searches by these parameters name the patient (FHIR R4 search parameters, compartments). */
-const PATIENT_PARAMS = ['patient', 'subject', 'subject:Patient', 'beneficiary'];
-
-function patientRef(value: string): string | undefined {
-  const v = value.split(',')[0]!.trim();
-  if (!v) return undefined;
-  const m = /(?:^|\/)Patient\/([^/?#]+)/.exec(v);
-  if (m) return `Patient/${m[1]}`;
-  return v.includes('/') ? undefined : `Patient/${v}`;
-}
-
 /** Resource ids and patients found in a JSON body (subject/patient references, identifiers). */
 function bodyKeys(body: string): { type?: string; id?: string; context: string[] } {
   try {
@@ -93,7 +81,7 @@ interface FhirPath {
   search?: boolean;
 }
 
-const isId = (s: string | undefined) => s !== undefined && !TYPE.test(s) && !/^[$_]/.test(s);
+const isId = (s: string | undefined) => s !== undefined && !FHIR_TYPE.test(s) && !/^[$_]/.test(s);
 
 /**
  * The FHIR part of a URL path (R4 http.html): Type, Type/_search, Type/id, Type/id/_history[/v],
@@ -103,7 +91,7 @@ const isId = (s: string | undefined) => s !== undefined && !TYPE.test(s) && !/^[
 function fhirPath(segs: string[]): FhirPath | undefined {
   for (let i = 0; i < segs.length; i++) {
     const [t, a, b, c, ...more] = segs.slice(i);
-    if (!t || !TYPE.test(t) || more.length > 0) continue;
+    if (!t || !FHIR_TYPE.test(t) || more.length > 0) continue;
     if (a === undefined) return { type: t };
     if (a === '_search' && b === undefined) return { type: t, search: true };
     if (a.startsWith('$') && b === undefined) return { type: t, op: a };
@@ -111,10 +99,22 @@ function fhirPath(segs: string[]): FhirPath | undefined {
     if (b === undefined) return { type: t, id: a };
     if (b === '_history' && (c === undefined || isId(c))) return { type: t, id: a };
     if (c !== undefined) continue;
-    if (TYPE.test(b)) return { type: t, id: a, compartment: b };
+    if (FHIR_TYPE.test(b)) return { type: t, id: a, compartment: b };
     if (b.startsWith('$')) return { type: t, id: a, op: b };
   }
   return undefined;
+}
+
+/**
+ * The criteria of a search: the URL's query, plus a form body for `POST [type]/_search`
+ * (R4 http.html#search: both may carry parameters).
+ */
+function searchParams(req: HttpMessage): URLSearchParams {
+  const params = new URLSearchParams(req.url!.searchParams);
+  const type = req.headers.get('content-type') ?? '';
+  if (req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded'))
+    for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
+  return params;
 }
 
 function fromHttp(x: Exchange, index: number): AuditedAction | SkippedExchange {
@@ -143,19 +143,19 @@ function fromHttp(x: Exchange, index: number): AuditedAction | SkippedExchange {
 
   const objects: string[] = [];
   const context: string[] = [typeKey(resourceType)];
-  if (id && !path.compartment) objects.push(refKey(`${type}/${id}`));
-  if (type === 'Patient' && id) context.push(refKey(`Patient/${id}`));
-  for (const p of PATIENT_PARAMS) {
-    for (const v of req.url.searchParams.getAll(p)) {
-      const ref = patientRef(v);
-      if (ref) context.push(refKey(ref));
-    }
+  if (kind === 'search') {
+    // The object of a search is the query itself (R4 AuditEvent entity.query; IHE BALP).
+    const s = searchKeys({
+      type: resourceType,
+      params: searchParams(req),
+      ...(path.compartment ? { compartment: `${type}/${id}` } : {}),
+    });
+    if (s.query) objects.push(s.query);
+    context.push(...s.context);
+  } else {
+    if (id) objects.push(refKey(`${type}/${id}`));
+    if (type === 'Patient' && id) context.push(refKey(`Patient/${id}`));
   }
-  if (type === 'Patient')
-    for (const v of req.url.searchParams.getAll('_id')) context.push(refKey(`Patient/${v}`));
-  if (type === 'Patient')
-    for (const v of req.url.searchParams.getAll('identifier'))
-      context.push(...identKeys(v.split('|').pop() ?? v));
   const b = bodyKeys(req.body);
   context.push(...b.context);
   if (kind === 'create' && res) {

@@ -58,7 +58,9 @@ export function parseHttp(text: string, base = ''): HttpMessage {
     const i = l.indexOf(':');
     if (i > 0) headers.set(l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim());
   }
-  const status = /^(?:HTTP\/[\d.]+\s+)?(\d{3})\b/.exec(first.trim());
+  // `HTTP/1.1 201 Created` (RFC 9112 4), `HTTP/2 201`, or `HTTP 201` as golive's FHIR client
+  // keeps it (no version: fetch does not expose it).
+  const status = /^(?:HTTP(?:\/[\d.]+)?\s+)?(\d{3})\b/.exec(first.trim());
   if (status) return { status: Number(status[1]), headers, body };
   const req = /^([A-Z]+)\s+(\S+)/.exec(first.trim());
   return {
@@ -78,11 +80,14 @@ export function requestIdentity(headers: Map<string, string>): string | undefine
   const explicit = headers.get('x-golive-user');
   if (explicit) return explicit;
   const auth = headers.get('authorization') ?? '';
-  const basic = /^Basic\s+(\S+)/i.exec(auth);
+  const basic = /^Basic\s+(\S+)$/i.exec(auth);
   if (basic) {
+    // Kept exchanges redact credentials (`Basic [redacted]`): then the identity is unknown,
+    // never the bytes of "[redacted]" decoded as base64.
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(basic[1]!)) return undefined;
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-    const user = decoded.split(':')[0];
-    return user || undefined;
+    const colon = decoded.indexOf(':'); // user-id ":" password (RFC 7617 section 2)
+    return colon > 0 ? decoded.slice(0, colon) : undefined;
   }
   const bearer = /^Bearer\s+[^.\s]+\.([^.\s]+)\.[^.\s]*$/i.exec(auth);
   if (bearer) {

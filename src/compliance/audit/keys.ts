@@ -1,7 +1,7 @@
 /**
  * Match keys shared by actions and audit records. An action and a record are about the same
- * thing when they share a key: a resource reference, an identifier value (MSH-10, MRN) or,
- * weakest, a resource type.
+ * thing when they share a key: a resource reference, an identifier value (MSH-10, MRN), a
+ * search query or, weakest, a resource type.
  */
 
 /** `Observation/abc` from `https://h/fhir/Observation/abc/_history/2` or a relative reference. */
@@ -29,4 +29,108 @@ export function identKeys(value: string): string[] {
 
 export function typeKey(type: string): string {
   return `type:${type}`;
+}
+
+export const FHIR_TYPE = /^[A-Z][A-Za-z]+$/;
+
+/** Search parameters naming the patient (R4 search parameters of the Patient compartment). */
+export const PATIENT_PARAMS = ['patient', 'subject', 'subject:Patient', 'beneficiary'];
+
+/** `Patient/1` from a patient parameter value (`1`, `Patient/1`, a full URL); else undefined. */
+export function patientRef(value: string): string | undefined {
+  const v = value.split(',')[0]!.trim();
+  if (!v) return undefined;
+  const m = /(?:^|\/)Patient\/([^/?#]+)/.exec(v);
+  if (m) return `Patient/${m[1]}`;
+  return v.includes('/') ? undefined : `Patient/${v}`;
+}
+
+/**
+ * Parameters that page or format a search answer rather than select what it matches (R4
+ * search.html#count, http.html#paging): every page of one search is the same query.
+ */
+const PAGING = new Set(['_count', '_offset', '_format', '_pretty', '_getpages', '_page']);
+
+export interface SearchSpec {
+  /**
+   * The type searched (the inner type of `Patient/1/Observation`); unknown when a server logged
+   * only the query string.
+   */
+  type?: string;
+  params: URLSearchParams;
+  /** `Patient/1` for a compartment search. */
+  compartment?: string;
+}
+
+/**
+ * Keys of a FHIR search, the same whether read from the request golive sent or from the query
+ * an AuditEvent logged (entity.query, R4; IHE BALP "query" entity): the query itself, with its
+ * criteria sorted and paging dropped (`query:Observation?code=x&patient=Patient/1`), and as
+ * context the type searched and the patient it is scoped to. A search is matched by what it
+ * asked, never by what it found, so a search with no results is matched like any other.
+ */
+export function searchKeys(s: SearchSpec): { query?: string; context: string[] } {
+  const criteria = [...s.params]
+    .filter(([k]) => !PAGING.has(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  const query = s.type
+    ? `query:${s.compartment ? `${s.compartment}/` : ''}${s.type}?${criteria.join('&')}`
+    : undefined;
+  const context = s.type ? [typeKey(s.type)] : [];
+  if (s.compartment) {
+    const p = patientRef(s.compartment);
+    if (p) context.push(refKey(p));
+  }
+  for (const name of PATIENT_PARAMS) {
+    for (const v of s.params.getAll(name)) {
+      const p = patientRef(v);
+      if (p) context.push(refKey(p));
+    }
+  }
+  if (s.type === 'Patient') {
+    for (const v of s.params.getAll('_id')) context.push(refKey(`Patient/${v}`));
+    for (const v of s.params.getAll('identifier'))
+      for (const alt of v.split(',')) context.push(...identKeys(alt.split('|').pop() ?? alt));
+  }
+  return { query, context: [...new Set(context)] };
+}
+
+/**
+ * The search in a logged query: a URL (`https://h/fhir/Observation?code=x`), a relative one
+ * (`Observation?code=x`, `Patient/1/Observation`), a request line (`GET /fhir/...`) or, when
+ * the server logs only the query string, `code=x` (then the type is unknown).
+ */
+export function searchFromText(text: string): SearchSpec | undefined {
+  let t = text
+    .trim()
+    .replace(/^(GET|POST|HEAD)\s+/i, '')
+    .replace(/\s+HTTP\/[\d.]+$/i, '');
+  // `a=b&c=Patient/1`: a query string alone ('=' before any '/').
+  if (!t.includes('?') && /^[^/]*=/.test(t)) t = `?${t}`;
+  let url: URL;
+  try {
+    url = new URL(t, 'http://query.invalid/');
+  } catch {
+    return undefined;
+  }
+  const segs = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    })
+    .filter((s) => s !== '_search');
+  const last = segs[segs.length - 1];
+  const type = last && FHIR_TYPE.test(last) ? last : undefined;
+  if (!type) return { params: url.searchParams };
+  const outer = segs[segs.length - 3];
+  const id = segs[segs.length - 2];
+  const compartment =
+    outer && id && FHIR_TYPE.test(outer) && !FHIR_TYPE.test(id) ? `${outer}/${id}` : undefined;
+  return { type, params: url.searchParams, ...(compartment ? { compartment } : {}) };
 }

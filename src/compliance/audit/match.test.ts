@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  BASE,
   auditEvent,
   httpExchange,
   mllpExchange,
@@ -163,6 +164,70 @@ describe('audit-trail verification', () => {
       verify([x], [ev('a', 0.02, ['Observation/o9'], { action: 'C', outcome: '4' })]).findings[0]!
         .message,
     ).toContain('outcome');
+  });
+
+  describe('searches: matched by what was asked, whatever was found', () => {
+    const q = (text: string) => ({
+      type: { code: '2' },
+      role: { code: '24' },
+      query: Buffer.from(text).toString('base64'),
+    });
+    const search = (path: string) => httpExchange('s', 'GET', path, at(0), u);
+    const record = (entities: unknown[], action = 'E') =>
+      ev('q', 0.01, [], { action, subtype: 'search-type', entities });
+
+    it('matches a search that found nothing through the logged query alone', () => {
+      const x = search('Observation?identifier=urn:lab|F1/2823-3/1');
+      const r = verify([x], [record([q(`${BASE}/Observation?identifier=urn:lab|F1/2823-3/1`)])]);
+      expect(r.findings).toEqual([]);
+    });
+
+    it('reads the query in any parameter order, encoding or paging, and as a bare query string', () => {
+      const x = search('Observation?patient=Patient/p1&code=2823-3&_count=50');
+      for (const logged of [
+        'Observation?code=2823-3&patient=Patient%2Fp1',
+        `GET /fhir/Observation?patient=Patient/p1&code=2823-3&_offset=0 HTTP/1.1`,
+        // Only the query string: the type is unknown, the patient still names the search.
+        'patient=Patient/p1&code=2823-3',
+      ])
+        expect(verify([x], [record([q(logged)])]).findings, logged).toEqual([]);
+    });
+
+    it('does not take the query of another type, or another patient, as the record', () => {
+      const x = search('Observation?identifier=urn:lab|F1');
+      expect(
+        verify([x], [record([q('ServiceRequest?identifier=urn:lab|F1')])]).findings.map(
+          (f) => f.rule,
+        ),
+      ).toEqual(['audit.missing']);
+      const y = search('Observation?patient=Patient/p1');
+      expect(verify([y], [record([q('patient=Patient/p2')])]).findings.map((f) => f.rule)).toEqual([
+        'audit.missing',
+      ]);
+    });
+
+    it('names the patient of a patient-scoped search in context (entity.what)', () => {
+      const x = search('Observation?patient=Patient/p1&code=1');
+      const r = verify([x], [record([{ what: { reference: 'Patient/p1' } }])]);
+      expect(r.findings).toEqual([]);
+    });
+
+    it('still reports a search audited as a write as incomplete', () => {
+      const x = search('Observation?identifier=urn:lab|F1');
+      const r = verify([x], [record([q('Observation?identifier=urn:lab|F1')], 'C')]);
+      expect(r.findings.map((f) => f.rule)).toEqual(['audit.incomplete']);
+    });
+  });
+
+  it('accepts C for an update that created the resource (201), and only then', () => {
+    const put = (status: number) => httpExchange('p', 'PUT', 'Device/d1', at(0), { ...u, status });
+    const asC = ev('a', 0.01, ['Device/d1'], { action: 'C', subtype: 'update' });
+    expect(verify([put(201)], [asC]).findings).toEqual([]);
+    const r = verify([put(200)], [asC]);
+    expect(r.findings.map((f) => f.rule)).toEqual(['audit.incomplete']);
+    expect(r.findings[0]!.message).toContain('expected U for a update');
+    const asCreate = ev('a', 0.01, ['Device/d1'], { action: 'C', subtype: 'create' });
+    expect(verify([put(201)], [asCreate]).findings).toEqual([]);
   });
 
   it('skips the check (not pass) when there were no actions', () => {

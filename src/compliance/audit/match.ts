@@ -59,17 +59,25 @@ const RESTFUL = new Set(
     ]),
 );
 
+/** An update answered 201 created the resource (R4 http.html#update, "update as create"). */
+const createdByUpdate = (a: AuditedAction) => a.kind === 'update' && a.answer === 'HTTP 201';
+
+/** The AuditEvent.action codes that fit the action: an update that created may be audited C. */
+export function expectedActions(a: AuditedAction): string[] {
+  return createdByUpdate(a) ? ['U', 'C'] : ACTIONS[a.kind];
+}
+
 function codeFits(a: AuditedAction, r: AuditRecord): boolean {
-  if (!r.action) return true;
-  // An update that created the resource (HTTP 201, R4 http.html#upsert) may be audited as C.
-  const ok = a.kind === 'update' && a.answer === 'HTTP 201' ? ['U', 'C'] : ACTIONS[a.kind];
-  return ok.includes(r.action);
+  return !r.action || expectedActions(a).includes(r.action);
 }
 
 /** A record whose subtype names another FHIR interaction is the record of that interaction. */
 function interactionFits(a: AuditedAction, r: AuditRecord): boolean {
   const interaction = r.subtypes.find((s) => RESTFUL.has(s));
-  return !interaction || INTERACTIONS[a.kind].includes(interaction);
+  if (!interaction) return true;
+  return (
+    INTERACTIONS[a.kind].includes(interaction) || (createdByUpdate(a) && interaction === 'create')
+  );
 }
 
 function actionFits(a: AuditedAction, r: AuditRecord): boolean {
@@ -189,10 +197,10 @@ export function completenessProblems(m: Match): string[] {
     p.push(`outcome: recorded "${r.outcome}" (failure) but the target answered ${a.answer}`);
   else if (a.succeeded === false && r.outcome === '0')
     p.push(`outcome: recorded success but the target answered ${a.answer}`);
-  if (!r.action) p.push(`action: missing (expected ${ACTIONS[a.kind].join(' or ')})`);
+  if (!r.action) p.push(`action: missing (expected ${expectedActions(a).join(' or ')})`);
   else if (m.actionMismatch)
     p.push(
-      `action: recorded "${r.action}"${r.subtypes.length ? ` (${r.subtypes.join(', ')})` : ''}, expected ${ACTIONS[a.kind].join(' or ')} for a ${a.kind}`,
+      `action: recorded "${r.action}"${r.subtypes.length ? ` (${r.subtypes.join(', ')})` : ''}, expected ${expectedActions(a).join(' or ')} for a ${a.kind}`,
     );
   return p;
 }
@@ -202,7 +210,11 @@ function recordName(r: AuditRecord): string {
 }
 
 function describe(a: AuditedAction): string {
-  const what = a.objects[0]?.replace(/^(ref|ident):/, '') ?? a.resourceType ?? '';
+  // A search is named by its type; the summary that follows shows the query.
+  const what =
+    (a.kind === 'search' ? undefined : a.objects[0]?.replace(/^(ref|ident):/, '')) ??
+    a.resourceType ??
+    '';
   return `${a.kind}${what ? ` ${what}` : ''} (${a.summary}, ${a.startedAt})`;
 }
 

@@ -5,7 +5,14 @@
  */
 import type { Location } from '../../core/finding.js';
 import { parseWhen } from '../common/fields.js';
-import { identKeys, normalizeReference, refKey, typeKey } from './keys.js';
+import {
+  identKeys,
+  normalizeReference,
+  refKey,
+  searchFromText,
+  searchKeys,
+  typeKey,
+} from './keys.js';
 
 export interface AuditRecord {
   at: Location;
@@ -50,7 +57,10 @@ function referenceNames(ref: Json | undefined): string[] {
   return out;
 }
 
-/** Resource type and patient named by a logged query (entity.query is base64, R4). */
+/**
+ * What a logged query names (entity.query is base64Binary, R4): the query itself, the type
+ * searched and the patient it is scoped to, read the same way as golive's own searches.
+ */
 function queryKeys(b64: string): string[] {
   let text: string;
   try {
@@ -58,23 +68,10 @@ function queryKeys(b64: string): string[] {
   } catch {
     return [];
   }
-  let url: URL;
-  try {
-    url = new URL(text, 'http://query.invalid/');
-  } catch {
-    return [];
-  }
-  const keys: string[] = [];
-  const type = url.pathname
-    .split('/')
-    .filter((s) => /^[A-Z][A-Za-z]+$/.test(s))
-    .pop();
-  if (type) keys.push(typeKey(type));
-  for (const p of ['patient', 'subject', 'subject:Patient']) {
-    for (const v of url.searchParams.getAll(p))
-      keys.push(refKey(v.includes('/') ? v : `Patient/${v}`));
-  }
-  return keys;
+  const spec = searchFromText(text);
+  if (!spec) return [];
+  const { query, context } = searchKeys(spec);
+  return query ? [query, ...context] : context;
 }
 
 function entityKeys(entity: Json): string[] {

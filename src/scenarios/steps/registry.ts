@@ -7,6 +7,7 @@ import { expectMessageStep } from './expect-message.js';
 import { expectFhirStep, fhirStep } from './fhir.js';
 import { timingStep, waitStep } from './timing.js';
 import { controlStep, manualStep } from './actions.js';
+import { auditStep } from './audit.js';
 import type { StepKind } from './types.js';
 
 export type StepRegistry = ReadonlyMap<string, StepKind>;
@@ -29,6 +30,7 @@ export const BUILTIN_STEP_KINDS = [
   timingStep,
   controlStep,
   manualStep,
+  auditStep,
 ] as unknown as StepKind[];
 
 export const BUILTIN_REGISTRY: StepRegistry = createRegistry(BUILTIN_STEP_KINDS);

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { durationSchema, parseDuration } from '../../config/duration.js';
-import type { Attestation, Exchange, Outcome } from '../../core/index.js';
+import type { Attestation, Exchange, Finding, Outcome } from '../../core/index.js';
+import type { AuditSource } from '../../compliance/audit/index.js';
 import type { GoliveConfig } from '../../config/schema.js';
 import type { FhirClient } from '../../fhir/client.js';
 import type { MllpClient } from '../../transports/mllp/index.js';
@@ -68,6 +69,11 @@ export interface StepOutcome {
   unreachable?: boolean;
   measurements?: Record<string, number>;
   attestation?: Attestation;
+  /**
+   * Findings naming each problem, for a step that checks many things at once (the audit trail:
+   * one per missing record). They stand in for the scenario's one finding about this step.
+   */
+  findings?: Finding[];
 }
 
 /** Person confirming a manual step; absent in unattended runs. */
@@ -86,6 +92,8 @@ export interface StepServices {
   control: ControlHooks;
   templates: TemplateStore;
   manual?: ManualPrompt;
+  /** Where the target's audit records are, when not its FHIR AuditEvent endpoint. */
+  auditSource?: AuditSource;
 }
 
 /** Instants of finished steps, by step id (ms since epoch). */
@@ -109,6 +117,11 @@ export interface StepContext {
   /** Render `{{...}}` placeholders with the scenario's values (plus `extra` ones). */
   render(text: string, extra?: ReadonlyMap<string, string>): string;
   renderDeep(value: unknown): unknown;
+  /**
+   * Every exchange the whole run has kept so far, all scenarios (what `audit` verifies). Only
+   * complete for a kind marked `afterOthers`: the others may still be running.
+   */
+  runExchanges(): readonly Exchange[];
   /** A fresh synthetic identifier of this run (control ids of sent messages...). */
   newId(kind: 'control-id' | 'id'): string;
   signal: AbortSignal;
@@ -133,6 +146,11 @@ export interface StepKind<S extends { type: string } = { type: string }> {
   /** Names the step defines for later steps (captures). */
   defines?(step: S): string[];
   check?(step: S, c: CheckContext): void;
+  /**
+   * The kind looks back at what the rest of the run did (`audit`): a scenario with such a step
+   * runs alone, after every other scenario of the run, exclusive ones included.
+   */
+  afterOthers?: boolean;
   run(step: S, ctx: StepContext): Promise<StepOutcome>;
 }
 
