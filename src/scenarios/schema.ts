@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DOMAINS } from '../core/domain.js';
+import { STANDARD_TEMPLATE } from '../review/standard.js';
 import { zoneSchema } from '../config/duration.js';
 import { GENERATORS } from './values.js';
 import { sendSchema } from './steps/send.js';
@@ -15,33 +16,8 @@ import { controlSchema, manualSchema } from './steps/actions.js';
 import { auditSchema } from './steps/audit.js';
 import type { StepRegistry } from './steps/registry.js';
 
-/** Review criteria of the `standard` template (REVIEW.md); a typo here is a load error. */
-export const KNOWN_CRITERIA = [
-  'workflow.exceptions',
-  'workflow.critical-escalation',
-  'workflow.downtime-recovery',
-  'workflow.handoffs',
-  'workflow.live-simulation',
-  'interop.identity',
-  'interop.units-flags',
-  'interop.timestamps',
-  'interop.updates',
-  'interop.message-integrity',
-  'compliance.audit-trail',
-  'compliance.roles-duties',
-  'compliance.service-vendor-accounts',
-  'compliance.device-security',
-  'compliance.change-control',
-  'adoption.unaided-tasks',
-  'adoption.exceptions-understood',
-  'adoption.workaround-signals',
-  'adoption.floor-support',
-  'infrastructure.peak-load',
-  'infrastructure.failover',
-  'infrastructure.storage',
-  'infrastructure.point-of-care',
-  'infrastructure.environment',
-] as const;
+/** Review criteria of the `standard` template (REVIEW.md); a typo in a scenario is a load error. */
+export const KNOWN_CRITERIA = STANDARD_TEMPLATE.criteria.map((c) => c.id) as [string, ...string[]];
 
 export const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
