@@ -256,8 +256,34 @@ export function toQuery(params: Record<string, string | string[]> | string): str
 
 function formatHeaders(h: Record<string, string>): string {
   return Object.entries(h)
-    .map(([k, v]) => `${k}: ${k === 'authorization' ? `${v.split(' ')[0]} [redacted]` : v}`)
+    .map(([k, v]) => `${k}: ${k === 'authorization' ? redactAuthorization(v) : v}`)
     .join('\n');
+}
+
+/**
+ * The credential is never kept; who presented it is (the Basic user-id, or the `sub` claim of a
+ * JWT bearer token), so an audit check can compare it with the audit record's agent:
+ * `Basic [redacted; user golive-test]`.
+ */
+export function redactAuthorization(v: string): string {
+  const [scheme = '', cred = ''] = v.split(' ');
+  let who: string | undefined;
+  try {
+    if (/^basic$/i.test(scheme)) {
+      const d = Buffer.from(cred, 'base64').toString('utf8');
+      if (d.indexOf(':') > 0) who = d.slice(0, d.indexOf(':'));
+    } else if (/^bearer$/i.test(scheme)) {
+      const payload = cred.split('.')[1];
+      const sub = payload
+        ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub
+        : undefined;
+      if (typeof sub === 'string') who = sub;
+    }
+  } catch {
+    who = undefined;
+  }
+  const safe = who && /^[\x21-\x7e ]{1,128}$/.test(who) && !who.includes(']') ? who : undefined;
+  return `${scheme} [redacted${safe ? `; user ${safe}` : ''}]`;
 }
 
 function shortPath(url: string, base: string): string {

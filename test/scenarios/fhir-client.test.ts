@@ -130,6 +130,8 @@ describe('FHIR client', () => {
     const text = JSON.stringify(rec.kept);
     expect(text).not.toMatch(/s3cret|dTpwdw/);
     expect(text).toMatch(/Bearer \[redacted\]/);
+    // Who presented the credential is kept (the audit check compares it), never the secret.
+    expect(text).toMatch(/Basic \[redacted; user u\]/);
   });
 
   it('refuses to follow a next link to another server', async () => {

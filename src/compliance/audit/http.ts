@@ -80,6 +80,9 @@ export function requestIdentity(headers: Map<string, string>): string | undefine
   const explicit = headers.get('x-golive-user');
   if (explicit) return explicit;
   const auth = headers.get('authorization') ?? '';
+  // golive's kept exchanges carry `Basic [redacted; user NAME]` (src/fhir/client.ts).
+  const kept = /^(?:Basic|Bearer)\s+\[redacted; user ([^\]]+)\]$/i.exec(auth);
+  if (kept) return kept[1];
   const basic = /^Basic\s+(\S+)$/i.exec(auth);
   if (basic) {
     // Kept exchanges redact credentials (`Basic [redacted]`): then the identity is unknown,
