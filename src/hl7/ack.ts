@@ -5,6 +5,7 @@
  */
 import { Hl7Message } from './message.js';
 import { escapeValue } from './escape.js';
+import type { Delimiters } from './types.js';
 
 export type AckCode = 'AA' | 'AE' | 'AR' | 'CA' | 'CE' | 'CR';
 
@@ -53,24 +54,26 @@ export interface AckOptions {
 
 /**
  * Build the acknowledgement of `msg`. When `msg` could not be parsed, pass the raw fields you
- * could recover with `ackForUnparsed` instead.
+ * could recover with `buildAckFrom` instead.
  */
 export function buildAck(msg: Hl7Message, opts: AckOptions): Hl7Message {
-  return buildAckFrom(
-    {
-      sendingApp: msg.getRaw('MSH-5') ?? '',
-      sendingFacility: msg.getRaw('MSH-6') ?? '',
-      receivingApp: msg.getRaw('MSH-3') ?? '',
-      receivingFacility: msg.getRaw('MSH-4') ?? '',
-      trigger: msg.getRaw('MSH-9.2') ?? '',
-      processingId: msg.getRaw('MSH-11') ?? 'P',
-      version: msg.getRaw('MSH-12') ?? '2.5.1',
-      originalControlId: msg.getRaw('MSH-10') ?? '',
-      delimiters: msg.getRaw('MSH-2') ?? '^~\\&',
-      field: msg.delimiters.field,
-    },
-    opts,
-  );
+  return buildAckFrom(ackHeaderOf(msg), opts);
+}
+
+/** The fields of `msg` an acknowledgement echoes (MSH-3/4 and MSH-5/6 swapped, v2.5.1 2.9). */
+export function ackHeaderOf(msg: Hl7Message): AckHeader {
+  return {
+    sendingApp: msg.getRaw('MSH-5') ?? '',
+    sendingFacility: msg.getRaw('MSH-6') ?? '',
+    receivingApp: msg.getRaw('MSH-3') ?? '',
+    receivingFacility: msg.getRaw('MSH-4') ?? '',
+    trigger: msg.getRaw('MSH-9.2') ?? '',
+    processingId: msg.getRaw('MSH-11') ?? 'P',
+    version: msg.getRaw('MSH-12') ?? '2.5.1',
+    originalControlId: msg.getRaw('MSH-10') ?? '',
+    delimiters: msg.getRaw('MSH-2') ?? '^~\\&',
+    field: msg.delimiters.field,
+  };
 }
 
 export interface AckHeader {
@@ -88,9 +91,15 @@ export interface AckHeader {
 }
 
 export function buildAckFrom(h: AckHeader, opts: AckOptions): Hl7Message {
-  const f = h.field ?? '|';
+  const msg = Hl7Message.parse(`${ackMshLine(h, opts)}\r`);
+  for (const seg of ackSegments(h, opts, msg.delimiters)) msg.addSegment(seg);
+  return msg;
+}
+
+/** The MSH line of the acknowledgement (no terminator). Shared with `formatAck`. */
+export function ackMshLine(h: AckHeader, opts: AckOptions): string {
   const enc = h.delimiters ?? '^~\\&';
-  const msh = [
+  return [
     'MSH',
     enc,
     h.sendingApp,
@@ -103,16 +112,21 @@ export function buildAckFrom(h: AckHeader, opts: AckOptions): Hl7Message {
     opts.controlId,
     h.processingId,
     h.version,
-  ].join(f);
-  const msg = Hl7Message.parse(`${msh}\r`);
-  const d = msg.delimiters;
+  ].join(h.field ?? '|');
+}
+
+/**
+ * MSA and ERR segments (already-encoded fields, index 0 the segment id), for the delimiters
+ * the acknowledgement's own MSH declares. Shared with `formatAck`, so both give the same bytes.
+ */
+export function ackSegments(h: AckHeader, opts: AckOptions, d: Delimiters): string[][] {
   const msa = ['MSA', opts.code, h.originalControlId];
   if (opts.text) msa.push(escapeValue(opts.text, d));
-  msg.addSegment(msa);
+  const out = [msa];
   for (const e of opts.errors ?? []) {
     const erl = e.location ? locationToErl(e.location, d.component) : '';
     const codeText = ERROR_TEXT[e.code] ?? 'Error';
-    msg.addSegment([
+    out.push([
       'ERR',
       '',
       erl,
@@ -124,7 +138,7 @@ export function buildAckFrom(h: AckHeader, opts: AckOptions): Hl7Message {
       escapeValue(e.message, d),
     ]);
   }
-  return msg;
+  return out;
 }
 
 /** ERL data type: segment id ^ sequence ^ field ^ repetition ^ component ^ subcomponent. */

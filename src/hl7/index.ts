@@ -7,3 +7,4 @@ export * from './fields.js';
 export * from './ack.js';
 export * from './splitter.js';
 export * from './charset.js';
+export * from './ack-fast.js';

@@ -10,10 +10,21 @@ export interface Outcome {
 }
 
 /**
- * Two frames in one handler answer: the transport frames the returned text, so the commit and
- * application ACKs are joined by an end block and a start block (MLLP: 0x1C 0x0D 0x0B).
+ * How the duplicate-detection entry keeps several ACKs as one text (docs/decisions/005): the
+ * bytes between two MLLP frames (end block, CR, start block), which no ACK text contains. Entries
+ * written when the handler still joined the frames itself read back the same way.
  */
 export const FRAME_JOIN = '\x1c\r\x0b';
+
+/** The ACKs to keep for replaying to a duplicate, as one text. */
+export function storedAcks(acks: string[]): string {
+  return acks.join(FRAME_JOIN);
+}
+
+/** The ACKs kept by `storedAcks`, one per MLLP frame again. */
+export function replayedAcks(stored: string): string[] {
+  return stored.split(FRAME_JOIN);
+}
 
 let seq = 0;
 
@@ -31,12 +42,17 @@ function wants(condition: string | undefined, ok: boolean): boolean {
   }
 }
 
+/**
+ * The site's answer to one message, one string per MLLP frame: the ACK (original mode), or the
+ * commit ACK then the application ACK (enhanced mode); the listener frames each and writes
+ * them together.
+ */
 export function buildAcks(
   msg: Hl7Message,
   outcome: Outcome,
   now: number,
   offsetMinutes: number,
-): string {
+): string[] {
   const one = (code: 'AA' | 'AE' | 'AR' | 'CA' | 'CR', errors: AckError[]) =>
     buildAck(msg, {
       code,
@@ -46,7 +62,7 @@ export function buildAcks(
     }).toString();
   const accept = msg.get('MSH-15');
   const app = msg.get('MSH-16');
-  if (accept === undefined && app === undefined) return one(outcome.code, outcome.errors);
+  if (accept === undefined && app === undefined) return [one(outcome.code, outcome.errors)];
   // Enhanced mode. AR here is a refusal of MSH-9/MSH-12: a commit-level reject (2.9.3.1).
   const commit = outcome.code === 'AR' ? 'CR' : 'CA';
   const frames: string[] = [];
@@ -55,5 +71,5 @@ export function buildAcks(
   if (commit === 'CA' && wants(app, outcome.code === 'AA'))
     frames.push(one(outcome.code, outcome.errors));
   if (frames.length === 0) frames.push(one(commit, commit === 'CR' ? outcome.errors : []));
-  return frames.join(FRAME_JOIN);
+  return frames;
 }

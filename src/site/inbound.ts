@@ -5,7 +5,7 @@
 import { messageType, type Hl7Message } from '../hl7/index.js';
 import type { IncomingMessage } from '../transports/mllp/index.js';
 import { ADT_TRIGGERS } from './adt.js';
-import { buildAcks, type Outcome } from './ack.js';
+import { buildAcks, replayedAcks, storedAcks, type Outcome } from './ack.js';
 import { messageSubtype } from './audit.js';
 import { Refusal, type FileCtx } from './context.js';
 import { criticalDelay, fileCritical } from './critical.js';
@@ -46,7 +46,7 @@ export class Inbound {
   ) {}
 
   /** A message caught by a restart is never acknowledged AA: the sender must resend it. */
-  private unavailable(m: IncomingMessage): string | undefined {
+  private unavailable(m: IncomingMessage): string[] | undefined {
     if (!m.message) return undefined;
     const why = { code: '207', message: 'the site is restarting: message not filed, resend it' };
     return buildAcks(
@@ -57,7 +57,7 @@ export class Inbound {
     );
   }
 
-  readonly handle = async (m: IncomingMessage): Promise<string | undefined> => {
+  readonly handle = async (m: IncomingMessage): Promise<string[] | undefined> => {
     const load = this.received.hit(Date.now());
     if (this.opts.faultSet.has('slow-under-load')) {
       // The defect: per-message work grows with the backlog (a lock held while scanning it).
@@ -82,7 +82,7 @@ export class Inbound {
     return this.process(rt, m.message, who);
   };
 
-  private process(rt: Runtime, msg: Hl7Message, address: string): string {
+  private process(rt: Runtime, msg: Hl7Message, address: string): string[] {
     const opts = rt.opts;
     const faults = opts.faultSet;
     const now = opts.clock();
@@ -106,7 +106,7 @@ export class Inbound {
         entities: [],
         messageId: controlId,
       });
-      return replay;
+      return replayedAcks(replay);
     }
     if (faults.has('burst-drop') && this.accepted.hit(now) > opts.faultOptions.burstRatePerSec) {
       // The defect: the ACK is sent from the receive buffer; the message is then lost.
@@ -122,7 +122,7 @@ export class Inbound {
       effects: { created: new Set(), updated: new Set(), warnings: [], critical: [] },
       forceInsert: !!replay,
     };
-    let ack = '';
+    let ack: string[] = [];
     const critical: string[] = [];
     rt.tx(() => {
       const mark = rt.store.mark();
@@ -165,7 +165,7 @@ export class Inbound {
           }),
         );
       }
-      if (outcome.code === 'AA' && controlId) rt.remember(key, ack);
+      if (outcome.code === 'AA' && controlId) rt.remember(key, storedAcks(ack));
       const created = [...ctx.effects.created];
       const updated = [...ctx.effects.updated];
       rt.audit({

@@ -274,7 +274,7 @@ describe('client', () => {
           timestamp: formatDtm(0),
           errors: [{ code: '204', message: 'unknown order' }],
         }).toString();
-        return ca + '\x1c\r\x0b' + ae; // two frames written as one reply
+        return [ca, ae]; // two frames, written as one reply
       },
     });
     const c = new MllpClient({ host: '127.0.0.1', port: l.address.port });

@@ -8,11 +8,14 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { UserError } from '../../core/errors.js';
-import { Hl7Message, encodeMessage, decodeMessage, parseAck } from '../../hl7/index.js';
-import { MllpFramer, frame } from './framer.js';
+import { Hl7Message, encodeMessage, parseAck, readAckIds, type AckIds } from '../../hl7/index.js';
+import { decodeFrame } from './decode.js';
+import { MllpFramer, frame, frameText } from './framer.js';
+import { readSendHeader } from './header.js';
+import { InFlight, type Outcome, type SendStatus } from './in-flight.js';
 import { pinMatches, type TlsClientOptions } from './tls.js';
 
-export type SendStatus = 'acked' | 'timeout' | 'reset' | 'refused' | 'invalid-ack' | 'error';
+export type { SendStatus } from './in-flight.js';
 
 export interface SendResult {
   status: SendStatus;
@@ -42,35 +45,50 @@ export interface MllpClientOptions {
   tls?: TlsClientOptions;
 }
 
-interface Pending {
+/** One send: what every attempt reuses (same MSH-10, same bytes) and what it returns. */
+interface SendJob {
+  text: string;
   controlId: string;
   enhanced: boolean;
+  wire: string | Buffer;
+  retries: number;
+  timeoutMs: number;
+  startedAt: number;
+  t0: number;
+  /** Every acknowledgement received, over all attempts. */
   acks: string[];
-  resolve: (r: { status: SendStatus; ackCode?: string; ackText?: string; error?: string }) => void;
-  timer: NodeJS.Timeout;
+  attempts: number;
 }
 
-/** MSH-10 and MSH-16 straight from the header line (no full parse on the hot path). */
-function readHeader(text: string): { controlId: string; appAck?: string } {
-  const start = text.startsWith('\uFEFF') ? 1 : 0;
-  if (!text.startsWith('MSH', start)) {
-    // Not a message we can key: parse to raise the usual error with its location.
-    Hl7Message.parse(text);
-  }
-  const sep = text[start + 3] ?? '|';
-  let end = text.indexOf('\r', start);
-  const lf = text.indexOf('\n', start);
-  if (end === -1 || (lf !== -1 && lf < end)) end = lf === -1 ? text.length : lf;
-  const fields = text.slice(start, end).split(sep);
-  const comp = fields[1]?.[0] ?? '^';
-  // fields[0] is "MSH" and fields[1] is MSH-2, so MSH-n is fields[n - 1].
-  return { controlId: fields[9]?.split(comp)[0] ?? '', appAck: fields[15]?.split(comp)[0] };
+/** An answer (or a final failure) ends the send; a timeout or reset is retried while allowed. */
+function final(o: Outcome, job: SendJob): boolean {
+  return o.status === 'acked' || o.status === 'invalid-ack' || job.attempts > job.retries;
+}
+
+function result(job: SendJob, last: Outcome): SendResult {
+  // One object shape for every result (spreading `last` made a new hidden class each time).
+  return {
+    status: last.status,
+    ackCode: last.ackCode,
+    ackText: last.ackText,
+    error: last.error,
+    acks: job.acks,
+    controlId: job.controlId,
+    request: job.text,
+    startedAt: job.startedAt,
+    rttMs: performance.now() - job.t0,
+    attempts: job.attempts,
+  };
 }
 
 export class MllpClient {
   private socket: net.Socket | undefined;
   private connecting: Promise<void> | undefined;
-  private readonly pending: Pending[] = [];
+  /** Attempts waiting for their acknowledgement (by MSH-10 and in send order). */
+  private readonly inFlight = new InFlight();
+  /** Frames sent in this turn of the event loop, written together (one syscall). */
+  private out: (string | Buffer)[] = [];
+  private outSocket: net.Socket | undefined;
   /** ACKs that matched nothing in flight (late, or for another message). */
   readonly stray: string[] = [];
 
@@ -162,30 +180,31 @@ export class MllpClient {
     sock.on('error', () => sock.destroy());
     sock.on('close', () => {
       if (this.socket === sock) this.socket = undefined;
+      if (this.outSocket === sock) this.out = [];
       // Everything still waiting on this connection is now unknown: reported as reset.
-      for (const p of this.pending.splice(0)) {
-        clearTimeout(p.timer);
-        p.resolve({
-          status: 'reset',
-          error: 'connection closed before the acknowledgement arrived',
-        });
-      }
+      this.inFlight.endAll({
+        status: 'reset',
+        error: 'connection closed before the acknowledgement arrived',
+      });
     });
   }
 
   private onAck(payload: Buffer): void {
-    const text = decodeMessage(payload).text;
-    let parsed: ReturnType<typeof parseAck> | undefined;
-    try {
-      parsed = parseAck(Hl7Message.parse(text));
-    } catch {
-      parsed = undefined;
+    const text = decodeFrame(payload).text;
+    // MSA-1/MSA-2 read from the MSA line; the full parse only when that read gives up.
+    let parsed: AckIds | undefined = readAckIds(text);
+    if (!parsed) {
+      try {
+        parsed = parseAck(Hl7Message.parse(text));
+      } catch {
+        parsed = undefined;
+      }
     }
     if (!parsed || !parsed.valid) {
       // A garbage ACK: MLLP is in-order, so it answers the oldest message in flight.
-      const p = this.pending.shift();
+      const p = this.inFlight.oldest;
       if (p) {
-        clearTimeout(p.timer);
+        this.inFlight.remove(p);
         p.acks.push(text);
         p.resolve({
           status: 'invalid-ack',
@@ -195,92 +214,158 @@ export class MllpClient {
       } else this.stray.push(text);
       return;
     }
-    const idx = this.pending.findIndex((p) => p.controlId === parsed.ackedControlId);
-    if (idx === -1) {
+    const p =
+      parsed.ackedControlId === undefined ? undefined : this.inFlight.get(parsed.ackedControlId);
+    if (!p) {
       this.stray.push(text);
       return;
     }
-    const p = this.pending[idx]!;
     p.acks.push(text);
     if (parsed.code === 'CA' && p.enhanced) return; // committed; wait for the application ACK
-    this.pending.splice(idx, 1);
-    clearTimeout(p.timer);
+    this.inFlight.remove(p);
     p.resolve({ status: 'acked', ackCode: parsed.code, ackText: text });
   }
 
+  /**
+   * Write a frame. Alone in flight, it goes out at once (lowest latency); with others in
+   * flight, frames sent in the same turn of the event loop are written together.
+   */
+  private write(sock: net.Socket, wire: string | Buffer): void {
+    if (this.out.length === 0 && this.inFlight.size <= 1) {
+      sock.write(wire);
+      return;
+    }
+    if (this.out.length === 0) {
+      this.outSocket = sock;
+      setImmediate(() => this.flush());
+    } else if (this.outSocket !== sock) {
+      this.flush();
+      this.write(sock, wire);
+      return;
+    }
+    this.out.push(wire);
+  }
+
+  private flush(): void {
+    const out = this.out;
+    const sock = this.outSocket;
+    this.out = [];
+    this.outSocket = undefined;
+    if (!sock || out.length === 0 || sock.destroyed) return;
+    if (out.length === 1) sock.write(out[0]!);
+    else if (out.every((w) => typeof w === 'string')) sock.write(out.join(''));
+    else {
+      sock.cork();
+      for (const w of out) sock.write(w);
+      sock.uncork();
+    }
+  }
+
+  /** Start one attempt on the current connection; `done` gets its outcome. */
+  private attempt(job: SendJob, done: (o: Outcome) => void): void {
+    const sock = this.socket;
+    job.attempts++;
+    if (!sock || sock.destroyed) {
+      done({ status: 'reset', error: 'connection closed before the message was sent' });
+      return;
+    }
+    this.inFlight.add({
+      controlId: job.controlId,
+      enhanced: job.enhanced,
+      acks: job.acks,
+      resolve: done,
+      deadline: performance.now() + job.timeoutMs,
+      timeoutMs: job.timeoutMs,
+      prev: undefined,
+      next: undefined,
+      same: undefined,
+    });
+    this.write(sock, job.wire);
+  }
+
   /** Send one message and wait for its acknowledgement. Never throws for transport trouble. */
-  async send(
+  send(
     message: string | Hl7Message,
     opts: { ackTimeoutMs?: number; retries?: number } = {},
   ): Promise<SendResult> {
-    const text = typeof message === 'string' ? message : message.toString();
-    const header = readHeader(text);
-    const controlId = header.controlId;
-    // Enhanced mode: MSH-16 = AL asks for an application ACK after the commit ACK (v2.5.1 2.9.3).
-    const enhanced = this.opts.enhanced ?? header.appAck === 'AL';
-    const bytes = frame(encodeMessage(text));
-    const retries = opts.retries ?? this.opts.retries ?? 0;
-    const timeoutMs = opts.ackTimeoutMs ?? this.opts.ackTimeoutMs ?? 10_000;
-    const startedAt = Date.now();
-    const t0 = performance.now();
-    const acks: string[] = [];
-    let last: { status: SendStatus; ackCode?: string; ackText?: string; error?: string } = {
-      status: 'error',
-    };
-    let attempts = 0;
-    while (attempts <= retries) {
-      attempts++;
-      try {
-        await this.connect();
-      } catch (e) {
-        const ue = e as UserError;
-        last = {
-          status:
-            ue.code === 'E_CONNECT_TIMEOUT'
-              ? 'timeout'
-              : ue.message.includes('ECONNREFUSED')
-                ? 'refused'
-                : 'error',
-          error: ue.message,
-        };
-        if (last.status === 'refused' && attempts > retries) break;
-        continue;
-      }
-      last = await new Promise((resolve) => {
-        const p: Pending = {
-          controlId,
-          enhanced,
-          acks,
-          resolve,
-          timer: setTimeout(() => {
-            const i = this.pending.indexOf(p);
-            if (i >= 0) this.pending.splice(i, 1);
-            resolve({
-              status: 'timeout',
-              error: `no acknowledgement within ${timeoutMs} ms (delivery unknown)`,
-            });
-          }, timeoutMs),
-        };
-        this.pending.push(p);
-        this.socket!.write(bytes);
-      });
-      if (last.status === 'acked' || last.status === 'invalid-ack') break;
+    let job: SendJob;
+    try {
+      job = this.prepare(message, opts);
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
+    if (!this.connected) return this.sendLoop(job, { status: 'error' });
+    // Connected (the usual case): the first attempt's outcome resolves the send directly,
+    // unless it calls for a retry.
+    return new Promise((resolve) => {
+      this.attempt(job, (o) => {
+        resolve(final(o, job) ? result(job, o) : this.sendLoop(job, o));
+      });
+    });
+  }
+
+  private prepare(
+    message: string | Hl7Message,
+    opts: { ackTimeoutMs?: number; retries?: number },
+  ): SendJob {
+    const text = typeof message === 'string' ? message : message.toString();
+    const header = readSendHeader(text);
+    // UTF-8 unless MSH-18 says otherwise: then the bytes encodeMessage gives. Either way every
+    // attempt sends the same bytes. (encodeMessage does not see MSH-18 behind a BOM.)
+    const wire =
+      header.charset === '' || text.charCodeAt(0) === 0xfeff
+        ? frameText(text)
+        : frame(encodeMessage(text));
     return {
-      ...last,
-      acks,
-      controlId,
-      request: text,
-      startedAt,
-      rttMs: performance.now() - t0,
-      attempts,
+      text,
+      controlId: header.controlId,
+      // Enhanced mode: MSH-16 = AL asks for an application ACK after the commit ACK
+      // (v2.5.1 2.9.3).
+      enhanced: this.opts.enhanced ?? header.appAck === 'AL',
+      wire,
+      retries: opts.retries ?? this.opts.retries ?? 0,
+      timeoutMs: opts.ackTimeoutMs ?? this.opts.ackTimeoutMs ?? 10_000,
+      startedAt: Date.now(),
+      t0: performance.now(),
+      acks: [],
+      attempts: 0,
     };
+  }
+
+  /** Connect when needed and retry: the general path after `last` (timeouts, resets). */
+  private async sendLoop(job: SendJob, last: Outcome): Promise<SendResult> {
+    while (job.attempts <= job.retries) {
+      if (!this.connected) {
+        try {
+          await this.connect();
+        } catch (e) {
+          job.attempts++;
+          const ue = e as UserError;
+          last = {
+            status:
+              ue.code === 'E_CONNECT_TIMEOUT'
+                ? 'timeout'
+                : ue.message.includes('ECONNREFUSED')
+                  ? 'refused'
+                  : 'error',
+            error: ue.message,
+          };
+          if (last.status === 'refused' && job.attempts > job.retries) break;
+          continue;
+        }
+      }
+      last = await new Promise<Outcome>((resolve) => this.attempt(job, resolve));
+      if (final(last, job)) break;
+    }
+    return result(job, last);
   }
 
   async close(): Promise<void> {
     const s = this.socket;
     this.socket = undefined;
+    if (!this.inFlight.oldest) this.inFlight.disarm();
     if (!s) return;
+    if (this.outSocket === s) this.flush(); // frames sent just before close go out first
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         s.destroy();

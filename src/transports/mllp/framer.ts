@@ -87,6 +87,14 @@ export class MllpFramer {
         this.take(data.subarray(pos));
         return;
       }
+      if (this.size === 0 && !this.discarding && fs + 1 < n && fs - pos <= this.max) {
+        // The whole frame is in this read: hand over a view of it, no copy (the read's buffer
+        // is not reused by the socket).
+        this.inFrame = false;
+        this.events.onFrame(data.subarray(pos, fs));
+        pos = data[fs + 1] === CR ? fs + 2 : fs + 1;
+        continue;
+      }
       this.take(data.subarray(pos, fs));
       if (fs + 1 >= n) {
         this.pendingFs = true;
@@ -159,4 +167,9 @@ export function frame(payload: string | Uint8Array): Buffer {
   out[body.length + 1] = FS;
   out[body.length + 2] = CR;
   return out;
+}
+
+/** MLLP-framed text (start block, text, end block, CR), for a socket to encode as UTF-8. */
+export function frameText(text: string): string {
+  return `\x0b${text}\x1c\r`;
 }

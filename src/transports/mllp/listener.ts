@@ -3,31 +3,28 @@
  * a handler (serialized per connection, so order is kept) and writes back the ACK it returns.
  * A message that cannot be parsed gets AR with an ERR segment, never silence. Raw bytes of every
  * message are kept on the event. Binds 127.0.0.1 unless told otherwise.
+ * Hot path (docs/decisions/010-mllp-hot-path.md): the default ACK is built from the MSH header
+ * read straight from the text; the message is parsed only when someone reads `message`.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { UserError, isUserError } from '../../core/errors.js';
-import { Hl7Message, buildAck, buildAckFrom, decodeMessage, formatDtm } from '../../hl7/index.js';
-import { MllpFramer, frame } from './framer.js';
+import { UserError } from '../../core/errors.js';
+import { buildAckFrom, formatAck, formatDtm, type AckError } from '../../hl7/index.js';
+import { MllpFramer, frameText } from './framer.js';
+import { Received, type IncomingMessage } from './received.js';
 import type { TlsServerOptions } from './tls.js';
 
-export interface IncomingMessage {
-  bytes: Buffer;
-  text: string;
-  charset: string;
-  /** Set when the charset did not fit (text decoded as Latin-1, nothing replaced). */
-  charsetProblem?: string;
-  message?: Hl7Message;
-  parseError?: UserError;
-  remote: string;
-  connectionId: number;
-  /** 1-based sequence of the message on its connection. */
-  seq: number;
-  receivedAt: number;
-}
+export type { IncomingMessage } from './received.js';
 
-export type MllpHandler = (m: IncomingMessage) => Promise<string | undefined> | string | undefined;
+/**
+ * The handler's answer: the ACK text, or several (each written as its own MLLP frame, in order,
+ * in one write: e.g. an enhanced-mode commit ACK then the application ACK). Undefined (or an
+ * empty list) asks for the listener's own ACK: `ackCode` for a parsed message, AR otherwise.
+ */
+export type MllpReply = string | string[] | undefined;
+
+export type MllpHandler = (m: IncomingMessage) => Promise<MllpReply> | MllpReply;
 
 export interface MllpListenerOptions {
   host?: string;
@@ -59,11 +56,32 @@ export interface ListenerEvent {
 
 let ackSeq = 0;
 
+/** A frame waiting its turn on its connection (or the rejection of one over the size cap). */
+type Job = { payload: Buffer; seq: number; receivedAt: number } | { oversize: number };
+
+interface Connection {
+  socket: net.Socket;
+  id: number;
+  remote: string;
+  queue: Job[];
+  /** An asynchronous handler is running: later frames wait (per-connection order). */
+  busy: boolean;
+  /** Framed ACKs not yet written (written together, one write per batch). */
+  out: string;
+}
+
+function isThenable(v: unknown): v is PromiseLike<MllpReply> {
+  return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
 export class MllpListener extends EventEmitter {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private nextConnId = 0;
   private boundPort = 0;
+  /** The last ACK timestamp and its second (formatDtm has second precision). */
+  private stampSecond = NaN;
+  private stamp = '';
   readonly host: string;
 
   constructor(private readonly opts: MllpListenerOptions) {
@@ -154,14 +172,12 @@ export class MllpListener extends EventEmitter {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     this.emitEvent({ type: 'connection', connectionId: id, remote, detail: '' });
+    const conn: Connection = { socket, id, remote, queue: [], busy: false, out: '' };
     let seq = 0;
-    let chain: Promise<void> = Promise.resolve();
     const framer = new MllpFramer(
       {
         onFrame: (payload) => {
-          const n = ++seq;
-          const receivedAt = Date.now();
-          chain = chain.then(() => this.process(socket, payload, id, remote, n, receivedAt));
+          conn.queue.push({ payload, seq: ++seq, receivedAt: Date.now() });
         },
         onJunk: (bytes, preview) =>
           this.emitEvent({
@@ -178,12 +194,7 @@ export class MllpListener extends EventEmitter {
             detail: `frame of ${bytes} bytes over the cap was discarded`,
           });
           // The content is gone, so reject without a control id rather than stay silent.
-          chain = chain.then(() =>
-            this.write(
-              socket,
-              this.rejectUnreadable(`frame of ${bytes} bytes exceeds the size cap`),
-            ),
-          );
+          conn.queue.push({ oversize: bytes });
         },
         onTruncated: (bytes) =>
           this.emitEvent({
@@ -196,80 +207,144 @@ export class MllpListener extends EventEmitter {
       this.opts.maxFrameBytes,
     );
     const idleMs = this.opts.idleTimeoutMs ?? 30_000;
-    socket.setTimeout(idleMs, () => {
+    // The idle deadline runs only while a partial frame is held (a socket timeout would be
+    // re-armed on every read and write, for nothing in the usual whole-frame case).
+    let idle: NodeJS.Timeout | undefined;
+    const onIdle = () => {
+      idle = undefined;
+      if (!framer.partial) return;
+      const bytes = framer.reset();
+      this.emitEvent({
+        type: 'idle-partial',
+        connectionId: id,
+        remote,
+        detail: `no end block within ${idleMs} ms; ${bytes} bytes dropped`,
+      });
+      socket.destroy();
+    };
+    socket.on('data', (d: Buffer) => {
+      framer.push(d);
       if (framer.partial) {
-        const bytes = framer.reset();
-        this.emitEvent({
-          type: 'idle-partial',
-          connectionId: id,
-          remote,
-          detail: `no end block within ${idleMs} ms; ${bytes} bytes dropped`,
-        });
-        socket.destroy();
+        if (idle) idle.refresh();
+        else idle = setTimeout(onIdle, idleMs);
+      } else if (idle) {
+        clearTimeout(idle);
+        idle = undefined;
       }
+      this.pump(conn);
     });
-    socket.on('data', (d: Buffer) => framer.push(d));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      if (idle) clearTimeout(idle);
       this.sockets.delete(socket);
       this.emitEvent({ type: 'disconnect', connectionId: id, remote, detail: '' });
     });
   }
 
-  private async process(
-    socket: net.Socket,
-    payload: Buffer,
-    connectionId: number,
-    remote: string,
-    seq: number,
-    receivedAt: number,
-  ): Promise<void> {
-    const decoded = decodeMessage(payload);
-    const m: IncomingMessage = {
-      bytes: payload,
-      text: decoded.text,
-      charset: decoded.charset,
-      charsetProblem: decoded.problem,
-      remote,
-      connectionId,
-      seq,
-      receivedAt,
-    };
-    try {
-      m.message = Hl7Message.parse(decoded.text);
-    } catch (e) {
-      m.parseError = isUserError(e) ? e : new UserError('E_HL7_PARSE', String(e));
+  /**
+   * Answer the connection's queued frames in order. Synchronous handlers (and no handler) are
+   * answered at once and their ACKs written together; an asynchronous one holds the queue.
+   */
+  private pump(conn: Connection): void {
+    if (conn.busy) return;
+    while (conn.queue.length > 0) {
+      const answer = this.answer(conn, conn.queue.shift()!);
+      if (typeof answer !== 'string') {
+        conn.busy = true;
+        this.flush(conn);
+        void answer.then((framed) => {
+          conn.busy = false;
+          conn.out += framed;
+          this.pump(conn);
+        });
+        return;
+      }
+      conn.out += answer;
     }
-    this.emit('message', m);
-    let ack: string | undefined;
-    try {
-      ack = this.opts.handler ? await this.opts.handler(m) : undefined;
-    } catch (e) {
-      this.emitEvent({ type: 'handler-error', connectionId, remote, detail: (e as Error).message });
-      ack = m.message
-        ? this.ack(m.message, 'AE', [
-            { code: '207', message: 'receiver failed to process the message' },
-          ])
-        : undefined;
-    }
-    ack ??= m.message
-      ? this.ack(m.message, this.opts.ackCode ?? 'AA')
-      : this.rejectUnreadable(m.parseError?.message ?? 'unreadable message', decoded.text);
-    await this.write(socket, ack);
+    this.flush(conn);
   }
 
-  private ack(
-    msg: Hl7Message,
-    code: 'AA' | 'AE' | 'AR',
-    errors?: { code: string; message: string }[],
-  ): string {
+  private flush(conn: Connection): void {
+    const out = conn.out;
+    if (out === '') return;
+    conn.out = '';
+    const socket = conn.socket;
+    if (socket.destroyed || !socket.writable) return;
+    socket.write(out);
+  }
+
+  /** The framed answer to one job: now, or once an asynchronous handler has answered. */
+  private answer(conn: Connection, job: Job): string | Promise<string> {
+    if ('oversize' in job) {
+      return frameText(
+        this.rejectUnreadable(`frame of ${job.oversize} bytes exceeds the size cap`),
+      );
+    }
+    const m = new Received(job.payload, conn.remote, conn.id, job.seq, job.receivedAt);
+    this.emit('message', m);
+    const handler = this.opts.handler;
+    if (!handler) return frameText(this.defaultAck(m));
+    let reply: Promise<MllpReply> | MllpReply;
+    try {
+      reply = handler(m);
+    } catch (e) {
+      return frameText(this.afterHandlerError(m, e, conn));
+    }
+    if (!isThenable(reply)) return this.framed(m, reply);
+    return Promise.resolve(reply).then(
+      (r) => this.framed(m, r),
+      (e: unknown) => frameText(this.afterHandlerError(m, e, conn)),
+    );
+  }
+
+  private framed(m: Received, reply: MllpReply): string {
+    if (typeof reply === 'string') return frameText(reply);
+    if (reply === undefined || reply.length === 0) return frameText(this.defaultAck(m));
+    let out = '';
+    for (const r of reply) out += frameText(r);
+    return out;
+  }
+
+  private afterHandlerError(m: Received, e: unknown, conn: Connection): string {
+    this.emitEvent({
+      type: 'handler-error',
+      connectionId: conn.id,
+      remote: conn.remote,
+      detail: (e as Error)?.message ?? String(e),
+    });
+    return this.ack(m, 'AE', [{ code: '207', message: 'receiver failed to process the message' }]);
+  }
+
+  /** `ackCode` for a message that parses, AR with ERR for one that does not. */
+  private defaultAck(m: Received): string {
+    return this.ack(m, this.opts.ackCode ?? 'AA');
+  }
+
+  private ack(m: Received, code: 'AA' | 'AE' | 'AR', errors?: AckError[]): string {
+    const h = m.ackHeader();
+    if (!h) return this.rejectUnreadable(m.parseError?.message ?? 'unreadable message', m.text);
     const now = this.opts.now?.() ?? Date.now();
-    return buildAck(msg, {
-      code,
-      controlId: `ACK${now}${++ackSeq}`,
-      timestamp: formatDtm(now),
-      errors,
-    }).toString();
+    try {
+      return formatAck(h, {
+        code,
+        controlId: `ACK${now}${++ackSeq}`,
+        timestamp: this.timestamp(now),
+        errors,
+      });
+    } catch (e) {
+      // It parses, but its MSH-1/MSH-2 cannot head an ACK: still answer, never go silent.
+      return this.rejectUnreadable((e as Error).message, m.text);
+    }
+  }
+
+  /** formatDtm(now), computed once per second (the ACK timestamp has second precision). */
+  private timestamp(now: number): string {
+    const second = Math.floor(now / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stamp = formatDtm(now);
+    }
+    return this.stamp;
   }
 
   /** AR for a frame that is not a readable message: MSA-2 carries whatever MSH-10 we can see. */
@@ -295,11 +370,6 @@ export class MllpListener extends EventEmitter {
         errors: [{ code: '100', location: 'MSH', message: reason }],
       },
     ).toString();
-  }
-
-  private write(socket: net.Socket, ack: string): Promise<void> {
-    if (socket.destroyed || !socket.writable) return Promise.resolve();
-    return new Promise((resolve) => socket.write(frame(ack), () => resolve()));
   }
 
   private emitEvent(e: ListenerEvent): void {
