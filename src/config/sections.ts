@@ -37,12 +37,9 @@ export const lintSection = z
     rules: z.record(z.string(), ruleTuning).optional().meta({
       description: 'Rule id (or family.*) -> off | severity | {severity, enabled}.',
     }),
-    expectedUnits: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({
-        description: 'Observation code (OBX-3.1 or system|code) -> the UCUM unit the site expects.',
-      }),
+    expectedUnits: z.record(z.string(), z.string()).optional().meta({
+      description: 'Observation code (OBX-3.1 or system|code) -> the UCUM unit the site expects.',
+    }),
     codeSystems: z
       .array(z.string())
       .optional()

@@ -39,7 +39,6 @@ function loadConfig(file: string | undefined): LoadedConfig {
   return { config: defaultConfig(), baseDir: process.cwd() };
 }
 
-
 /** Ask a person at the terminal to confirm a manual step. */
 const askAtTerminal: ManualPrompt = async (p) => {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
