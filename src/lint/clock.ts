@@ -1,20 +1,27 @@
 /**
  * Turning HL7 DTM values into instants. A DTM with an offset is an instant (v2.5.1 2.A.22);
  * one without is local time of the sender, an instant only once the site's zone is known.
- * Zone offsets come from Intl (IANA database), cached per zone and hour.
+ * Zone offsets come from Intl (IANA database), cached per zone and hour; the instant of a
+ * zoneless value is cached on its (shared, cached) Ts.
  */
-import type { Dtm } from '../hl7/index.js';
 import { UserError } from '../core/errors.js';
+import type { Ts } from './fast-fields.js';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsets = new Map<string, number>();
+interface Zone {
+  format: Intl.DateTimeFormat;
+  /** Offset in minutes per hour since the epoch. */
+  hours: Map<number, number>;
+}
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
+const zones = new Map<string, Zone>();
+
+function zoneOf(name: string): Zone {
+  let z = zones.get(name);
+  if (!z) {
+    let format: Intl.DateTimeFormat;
     try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone: name,
         hourCycle: 'h23',
         year: 'numeric',
         month: 'numeric',
@@ -24,28 +31,30 @@ function formatter(zone: string): Intl.DateTimeFormat {
         second: 'numeric',
       });
     } catch {
-      throw new UserError('E_LINT_CONFIG', `site.timeZone "${zone}" is not an IANA time zone`, {
+      throw new UserError('E_LINT_CONFIG', `site.timeZone "${name}" is not an IANA time zone`, {
         location: { path: 'site.timeZone' },
         hint: 'use a zone name such as Europe/London or America/New_York',
       });
     }
-    formatters.set(zone, f);
+    z = { format, hours: new Map() };
+    zones.set(name, z);
   }
-  return f;
+  return z;
 }
 
 /** Throws UserError when the zone is unknown (called when the config is read). */
 export function checkTimeZone(zone: string): void {
-  formatter(zone);
+  zoneOf(zone);
 }
 
 /** Offset of `zone` east of UTC, in minutes, at the instant `epochMs`. */
 export function zoneOffsetMinutes(zone: string, epochMs: number): number {
-  const hourKey = `${zone}@${Math.floor(epochMs / 3_600_000)}`;
-  const hit = offsets.get(hourKey);
+  const z = zoneOf(zone);
+  const hour = Math.floor(epochMs / 3_600_000);
+  const hit = z.hours.get(hour);
   if (hit !== undefined) return hit;
   const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(epochMs))) {
+  for (const p of z.format.formatToParts(new Date(epochMs))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   const asUtc = Date.UTC(
@@ -57,35 +66,27 @@ export function zoneOffsetMinutes(zone: string, epochMs: number): number {
     parts.second!,
   );
   const off = Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
-  if (offsets.size > 50_000) offsets.clear();
-  offsets.set(hourKey, off);
+  if (z.hours.size > 50_000) z.hours.clear();
+  z.hours.set(hour, off);
   return off;
 }
 
-/** Local wall-clock time of a valid DTM read as if it were UTC (for same-sender comparisons). */
-const localCache = new WeakMap<Dtm, number>();
-
-export function localMs(dtm: Dtm): number | undefined {
-  if (!dtm.valid || !dtm.local) return undefined;
-  let ms = localCache.get(dtm);
-  if (ms === undefined) {
-    ms = Date.parse(`${dtm.local}Z`);
-    localCache.set(dtm, ms);
-  }
-  return ms;
-}
-
 /** The instant of a DTM: its own offset, else the site zone; undefined when neither is known. */
-export function instantOf(dtm: Dtm | undefined, zone: string | undefined): number | undefined {
-  if (!dtm || !dtm.valid) return undefined;
-  if (dtm.epochMs !== undefined) return dtm.epochMs;
+export function instantOf(t: Ts | undefined, zone: string | undefined): number | undefined {
+  if (!t || !t.valid) return undefined;
+  if (t.epochMs !== undefined) return t.epochMs;
   if (!zone) return undefined;
-  const guess = localMs(dtm);
-  if (guess === undefined) return undefined;
-  // Two passes settle the offset around DST changes.
-  let t = guess - zoneOffsetMinutes(zone, guess) * 60_000;
-  t = guess - zoneOffsetMinutes(zone, t) * 60_000;
-  return t;
+  if (t.zone === zone) return t.zoned;
+  const guess = t.localMs;
+  let at: number | undefined;
+  if (guess !== undefined) {
+    // Two passes settle the offset around DST changes.
+    at = guess - zoneOffsetMinutes(zone, guess) * 60_000;
+    at = guess - zoneOffsetMinutes(zone, at) * 60_000;
+  }
+  t.zone = zone;
+  t.zoned = at;
+  return at;
 }
 
 /**
@@ -93,8 +94,8 @@ export function instantOf(dtm: Dtm | undefined, zone: string | undefined): numbe
  * times from the same message (same sender clock, same unknown zone).
  */
 export function diffMs(
-  a: Dtm | undefined,
-  b: Dtm | undefined,
+  a: Ts | undefined,
+  b: Ts | undefined,
   zone: string | undefined,
 ): number | undefined {
   if (!a?.valid || !b?.valid) return undefined;
@@ -102,27 +103,9 @@ export function diffMs(
   const ib = instantOf(b, zone);
   if (ia !== undefined && ib !== undefined) return ib - ia;
   if (!a.hasZone && !b.hasZone) {
-    const la = localMs(a);
-    const lb = localMs(b);
+    const la = a.localMs;
+    const lb = b.localMs;
     if (la !== undefined && lb !== undefined) return lb - la;
   }
   return undefined;
-}
-
-/** Precision of a DTM in ms (a date-only value compares at day granularity). */
-export function precisionMs(dtm: Dtm): number {
-  switch (dtm.precision) {
-    case 'year':
-      return 366 * 86_400_000;
-    case 'month':
-      return 31 * 86_400_000;
-    case 'day':
-      return 86_400_000;
-    case 'hour':
-      return 3_600_000;
-    case 'minute':
-      return 60_000;
-    default:
-      return 1000;
-  }
 }

@@ -2,18 +2,27 @@
  * The streaming lint engine: messages go in one at a time, every enabled rule looks at each
  * (through one shared typed view), findings come out. State lives only in the rules' bounded
  * maps, and listed findings are capped per rule, so memory does not grow with input size.
+ * A finding past its rule's cap is only counted: its message is never built.
  */
 import type { Finding, Severity } from '../core/index.js';
 import { Hl7Message, MessageSplitter, decodeMessage } from '../hl7/index.js';
 import { isUserError } from '../core/errors.js';
-import type { Hl7Item, ReadOptions } from '../inputs/hl7-files.js';
+import type { Hl7GarbageItem, Hl7Item, Hl7MessageItem, ReadOptions } from '../inputs/hl7-files.js';
 import { readHl7Inputs } from '../inputs/hl7-files.js';
-import { BoundedMap } from './bounded-map.js';
 import { checkTimeZone } from './clock.js';
 import { effectiveSeverity, parseLintConfig, type LintConfig, type SiteFacts } from './config.js';
 import { defaultRegistry, type RuleRegistry } from './registry.js';
 import { CHARSET, GARBAGE, UNPARSEABLE } from './rules/structure.js';
-import type { LintResult, LintSummary, MessageRef, Report, Rule, RuleContext } from './types.js';
+import { detach } from './fast-fields.js';
+import type {
+  LazyReport,
+  LintResult,
+  LintSummary,
+  MessageRef,
+  Rule,
+  RuleContext,
+  StateFn,
+} from './types.js';
 import { MessageView } from './view.js';
 
 export interface EngineOptions {
@@ -28,18 +37,52 @@ export interface EngineOptions {
 interface Active {
   rule: Rule;
   severity: Severity;
+  /** Findings so far (listed or not). */
+  count: number;
+}
+
+/** The context handed to rules: one object per run, pointed at each message in turn. */
+class Context implements RuleContext {
+  msg!: Hl7Message;
+  text = '';
+  bytes?: Uint8Array;
+  charsetProblem?: string;
+  ref!: MessageRef;
+  view!: MessageView;
+  current!: Active;
+  readonly facts: SiteFacts;
+  readonly state: StateFn;
+  private readonly engine: LintEngine;
+
+  constructor(engine: LintEngine, facts: SiteFacts, state: StateFn) {
+    this.engine = engine;
+    this.facts = facts;
+    this.state = state;
+  }
+
+  report(r: LazyReport): void {
+    this.engine.emit(this.current, r, this.ref);
+  }
 }
 
 export class LintEngine {
   private readonly active: Active[];
-  private readonly byId = new Map<string, Active>();
+  /** Rules run on every parsed message (not the engine-reported ones). */
+  private readonly perMessage: Active[];
+  private readonly charset?: Active;
+  private readonly garbage?: Active;
+  private readonly unparseable?: Active;
   private readonly facts: SiteFacts;
   private readonly maxFindings: number;
   private readonly states = new Map<string, unknown>();
   private readonly findings: Finding[] = [];
   private readonly onFinding?: (f: Finding) => void;
   private readonly files = new Set<string>();
+  private lastFile?: string;
+  /** Rules in the order of their first finding (the order of summary.byRule). */
+  private readonly firing: Active[] = [];
   private readonly summary: LintSummary;
+  private readonly ctx: Context;
 
   constructor(opts: EngineOptions) {
     const config = opts.config ?? parseLintConfig({});
@@ -50,12 +93,17 @@ export class LintEngine {
     this.maxFindings = config.limits.maxFindingsPerRule;
     this.onFinding = opts.onFinding;
     this.active = [];
+    this.perMessage = [];
     for (const rule of registry.all()) {
       const severity = effectiveSeverity(config, rule.id, rule.severity);
       if (!severity) continue;
-      const a = { rule, severity };
+      const a: Active = { rule, severity, count: 0 };
       this.active.push(a);
-      this.byId.set(rule.id, a);
+      if (rule === UNPARSEABLE) this.unparseable = a;
+      else if (rule === GARBAGE) this.garbage = a;
+      else if (rule === CHARSET) this.charset = a;
+      // The charset rule runs in stream order among the others, only when there is a problem.
+      if (rule !== UNPARSEABLE && rule !== GARBAGE) this.perMessage.push(a);
     }
     this.summary = {
       files: 0,
@@ -68,93 +116,108 @@ export class LintEngine {
       rules: this.active.map((a) => a.rule.id),
       evicted: 0,
     };
+    this.ctx = new Context(this, this.facts, this.state);
   }
 
-  private state = <T>(key: string, init: () => T): T => {
-    if (!this.states.has(key)) this.states.set(key, init());
-    return this.states.get(key) as T;
+  private state = <T>(key: string, init: (facts: SiteFacts) => T): T => {
+    let s = this.states.get(key) as T | undefined;
+    if (s === undefined) this.states.set(key, (s = init(this.facts)));
+    return s;
   };
 
-  private emit(a: Active, r: Report, ref: MessageRef): void {
+  /** Count a finding; make it (and list it) only when it is listed or streamed. */
+  emit(a: Active, lazy: LazyReport, ref: MessageRef): void {
+    const s = this.summary;
+    s.findings[a.severity]++;
+    if (a.count++ === 0) this.firing.push(a);
+    const listed = a.count <= this.maxFindings;
+    if (!listed) s.omitted++;
+    if (!listed && !this.onFinding) return;
+    const r = typeof lazy === 'function' ? lazy() : lazy;
     const at = r.at ?? ref;
+    // Listed findings outlive their message: keep copies of the strings built from it.
     const f: Finding = {
       rule: a.rule.id,
       severity: a.severity,
       domain: a.rule.domain,
-      message: r.message,
+      message: detach(r.message),
       action: a.rule.action,
       location: {
         file: at.file,
         index: at.index,
         offset: at.offset,
         controlId: at.controlId,
-        path: r.path,
+        path: r.path === undefined ? undefined : detach(r.path),
       },
     };
-    if (r.detail) f.detail = r.detail;
-    const s = this.summary;
-    s.findings[a.severity]++;
-    const n = (s.byRule[a.rule.id] = (s.byRule[a.rule.id] ?? 0) + 1);
-    if (n <= this.maxFindings) this.findings.push(f);
-    else s.omitted++;
+    if (r.detail) f.detail = detachValues(r.detail);
+    if (listed) this.findings.push(f);
     this.onFinding?.(f);
+  }
+
+  // Engine findings in methods of their own: a closure in push() would make V8 allocate its
+  // captured variables on every call.
+  private garbageFinding(a: Active, item: Hl7GarbageItem): void {
+    this.emit(
+      a,
+      () => ({
+        message: `${item.length} bytes at offset ${item.offset} are not part of any message${item.reason === 'oversized' ? ' (message over the size limit)' : ''}: "${item.preview}"`,
+        detail: { length: item.length },
+      }),
+      { file: item.file, index: 0, offset: item.offset },
+    );
+  }
+
+  private unparseableFinding(a: Active, item: Hl7MessageItem): void {
+    this.emit(
+      a,
+      () => ({
+        message: `message cannot be parsed: ${item.parseError?.message ?? 'unknown error'}`,
+        path: item.parseError?.location?.path,
+      }),
+      { file: item.file, index: item.index, offset: item.offset },
+    );
   }
 
   /** Lint one item of the stream. */
   push(item: Hl7Item): void {
-    this.files.add(item.file);
+    if (item.file !== this.lastFile) {
+      this.files.add(item.file);
+      this.lastFile = item.file;
+    }
     this.summary.bytes += item.length;
     if (item.kind === 'garbage') {
-      const a = this.byId.get(GARBAGE.id);
-      if (a)
-        this.emit(
-          a,
-          {
-            message: `${item.length} bytes at offset ${item.offset} are not part of any message${item.reason === 'oversized' ? ' (message over the size limit)' : ''}: "${item.preview}"`,
-            detail: { length: item.length },
-          },
-          { file: item.file, index: 0, offset: item.offset },
-        );
+      if (this.garbage) this.garbageFinding(this.garbage, item);
       return;
     }
     this.summary.messages++;
-    const ref: MessageRef = { file: item.file, index: item.index, offset: item.offset };
     if (!item.message) {
       this.summary.unparseable++;
-      const a = this.byId.get(UNPARSEABLE.id);
-      if (a)
-        this.emit(
-          a,
-          {
-            message: `message cannot be parsed: ${item.parseError?.message ?? 'unknown error'}`,
-            path: item.parseError?.location?.path,
-          },
-          ref,
-        );
+      if (this.unparseable) this.unparseableFinding(this.unparseable, item);
       return;
     }
     const msg = item.message;
     const view = new MessageView(msg);
-    ref.controlId = view.controlId;
-    let current: Active = this.active[0]!;
-    const ctx: RuleContext = {
-      msg,
-      text: item.text,
-      charsetProblem: item.charsetProblem,
-      ref,
-      view,
-      facts: this.facts,
-      state: this.state,
-      report: (r) => this.emit(current, r, ref),
+    const id = view.controlId;
+    // Rules keep refs in state: the id must not pin the message text (see detach).
+    const ref: MessageRef = {
+      file: item.file,
+      index: item.index,
+      offset: item.offset,
+      controlId: id === undefined ? id : detach(id),
     };
-    for (const a of this.active) {
-      if (
-        a.rule === UNPARSEABLE ||
-        a.rule === GARBAGE ||
-        (a.rule === CHARSET && !item.charsetProblem)
-      )
-        continue;
-      current = a;
+    const ctx = this.ctx;
+    ctx.msg = msg;
+    ctx.text = item.text;
+    ctx.bytes = item.bytes;
+    ctx.charsetProblem = item.charsetProblem;
+    ctx.ref = ref;
+    ctx.view = view;
+    const rules = this.perMessage;
+    for (let i = 0; i < rules.length; i++) {
+      const a = rules[i]!;
+      if (a === this.charset && !item.charsetProblem) continue;
+      ctx.current = a;
       a.rule.check(ctx);
     }
   }
@@ -163,15 +226,38 @@ export class LintEngine {
   finish(): LintResult {
     for (const a of this.active) {
       if (!a.rule.finish) continue;
-      a.rule.finish({ facts: this.facts, state: this.state, report: (r) => this.emit(a, r, r.at) });
+      a.rule.finish({
+        facts: this.facts,
+        state: this.state,
+        report: (r) => this.emit(a, r, (typeof r === 'function' ? undefined : r.at) ?? NO_REF),
+      });
     }
-    this.summary.files = this.files.size;
+    const s = this.summary;
+    s.files = this.files.size;
+    for (const a of this.firing) s.byRule[a.rule.id] = a.count;
     let evicted = 0;
-    for (const s of this.states.values()) if (s instanceof BoundedMap) evicted += s.evicted;
-    this.summary.evicted = evicted;
-    return { summary: this.summary, findings: this.findings };
+    for (const st of this.states.values()) {
+      const e = (st as { evicted?: unknown } | null)?.evicted;
+      if (typeof e === 'number') evicted += e;
+    }
+    s.evicted = evicted;
+    return { summary: s, findings: this.findings };
   }
 }
+
+/** A rule's detail with its strings (and strings in arrays) copied out of the message. */
+function detachValues(detail: Record<string, unknown>): Record<string, unknown> {
+  for (const k in detail) {
+    const v = detail[k];
+    if (typeof v === 'string') detail[k] = detach(v);
+    else if (Array.isArray(v))
+      detail[k] = v.map((x: unknown) => (typeof x === 'string' ? detach(x) : x));
+  }
+  return detail;
+}
+
+/** Finish reports always carry `at`; this only satisfies the types. */
+const NO_REF: MessageRef = { file: '', index: 0, offset: 0 };
 
 /** Lint files, folders, globs or stdin (`-`), streaming. */
 export async function lintInputs(
@@ -205,6 +291,7 @@ export function lintText(text: string, opts: EngineOptions & { file?: string }):
         offset: m.offset,
         length: m.bytes.length,
         text: d.text,
+        bytes: m.bytes,
         message,
         parseError,
         charset: d.charset,

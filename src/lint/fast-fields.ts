@@ -1,60 +1,60 @@
 /**
- * Fast typed readers for lint: one pass over the parsed segments' raw fields, splitting
- * components only where needed and unescaping only values that contain the escape character.
- * Same shapes as the hl7 module's readers (fields.ts), which address every value by path and
- * rescan segments per read: fine for a few reads, too slow for every field of a 1 GB capture.
- * Field numbers per v2.5.1: PID (3.4.2), ORC (4.5.1), OBR (4.5.3), OBX (7.4.2), SPM (7.4.3).
+ * Fast field access for lint: components are cut out of the raw fields with indexOf (no split
+ * arrays), and values are unescaped only when they contain the escape character. Same results
+ * as the hl7 module's path readers (fields.ts), which rescan the message per read: fine for a
+ * few reads, too slow for every field of a 1 GB capture.
+ * Also: timestamps parsed once per distinct text (with the numbers the time rules need), and
+ * `detach` for strings kept in state after their message is gone.
  */
-import {
-  parseDtm,
-  type Dtm,
-  type Hl7Message,
-  type ObservationInfo,
-  type OrderInfo,
-  type PatientInfo,
-} from '../hl7/index.js';
+import { parseDtm, type DtmPrecision, type Hl7Message, type Identifier } from '../hl7/index.js';
+import { StringCache } from './hashed-map.js';
 
-const dtmCache = new Map<string, Dtm>();
+export { detach } from './hashed-map.js';
 
-/** parseDtm with a cache: captures repeat the same timestamps across segments and messages. */
-export function dtm(text: string): Dtm {
-  let d = dtmCache.get(text);
-  if (!d) {
-    if (dtmCache.size > 20_000) dtmCache.clear();
-    d = parseDtm(text);
-    dtmCache.set(text, d);
+/** The k-th (1-based) piece of `s` split on `sep`, as `s.split(sep)[k - 1]`, without the array. */
+export function piece(s: string, sep: string, k: number): string | undefined {
+  let start = 0;
+  for (let i = 1; i < k; i++) {
+    const j = s.indexOf(sep, start);
+    if (j === -1) return undefined;
+    start = j + 1;
   }
-  return d;
+  const end = s.indexOf(sep, start);
+  if (end === -1) return start === 0 ? s : s.slice(start);
+  return s.slice(start, end);
 }
 
-export interface Obs extends ObservationInfo {
-  /** OBX-6.1 exactly as sent (spaces kept), decoded; undefined when empty or "". */
-  unitRaw?: string;
-  observedText?: string;
-  analyzedText?: string;
+/**
+ * Bounds of the k-th (1-based) piece of s[from, to) split on `sep`: sets PIECE_START and
+ * PIECE_END and returns true, or returns false when there are fewer pieces. No substring made.
+ */
+let PIECE_START = 0;
+let PIECE_END = 0;
+function pieceBounds(s: string, from: number, to: number, sep: string, k: number): boolean {
+  let start = from;
+  for (let i = 1; i < k; i++) {
+    const j = s.indexOf(sep, start);
+    if (j === -1 || j >= to) return false;
+    start = j + 1;
+  }
+  const end = s.indexOf(sep, start);
+  PIECE_START = start;
+  PIECE_END = end === -1 || end > to ? to : end;
+  return true;
 }
 
-export interface Ord extends OrderInfo {
-  /** 1-based occurrence of this group's OBR, when it has one. */
-  obr?: number;
-  collectedText?: string;
-  receivedText?: string;
-  reportedText?: string;
-}
-
-export interface Parsed {
-  orders: Ord[];
-  observations: Obs[];
-  /** OBR occurrences with their order index, for per-OBR checks. */
-  obrCount: number;
-}
-
-class Reader {
-  private readonly msg: Hl7Message;
-  private readonly rep: string;
-  private readonly comp: string;
-  private readonly sub: string;
+/** Reads values of one message's segments (fields[n] is field n; for MSH, fields[n - 1]). */
+export class FieldReader {
+  readonly msg: Hl7Message;
+  readonly rep: string;
+  readonly comp: string;
+  readonly sub: string;
   private readonly esc: string;
+  // The last two timestamps read: a message repeats its times (MSH-7, OBR-7, OBX-14...).
+  private t1?: string;
+  private v1?: Ts;
+  private t2?: string;
+  private v2?: Ts;
 
   constructor(msg: Hl7Message) {
     this.msg = msg;
@@ -65,161 +65,148 @@ class Reader {
     this.esc = d.escape;
   }
 
-  private dec(v: string | undefined): string | undefined {
+  /** Unescaped value; undefined when empty. */
+  dec(v: string | undefined): string | undefined {
     if (v === undefined || v === '') return undefined;
     return v.indexOf(this.esc) === -1 ? v : this.msg.unescape(v);
   }
 
-  /** Raw first repetition of a field (non-MSH segments: fields[n] is field n). */
-  firstRep(fields: string[], n: number): string | undefined {
-    const raw = fields[n];
+  /** Raw first repetition of a raw field; undefined when empty. */
+  firstRep(raw: string | undefined): string | undefined {
     if (raw === undefined || raw === '') return undefined;
     const i = raw.indexOf(this.rep);
     return i === -1 ? raw : raw.slice(0, i);
   }
 
-  /** Decoded whole first repetition. */
-  field(fields: string[], n: number): string | undefined {
-    return this.dec(this.firstRep(fields, n));
+  /** Decoded whole first repetition of field n. */
+  field(f: readonly string[], n: number): string | undefined {
+    return this.dec(this.firstRep(f[n]));
   }
 
-  /** Decoded component (and optional sub-component) of the first repetition. */
-  c(fields: string[], n: number, comp: number, sub?: number): string | undefined {
-    const rep = this.firstRep(fields, n);
+  /** Decoded component k of the first repetition of field n. */
+  c(f: readonly string[], n: number, k: number): string | undefined {
+    const rep = this.firstRep(f[n]);
+    return rep === undefined ? undefined : this.dec(piece(rep, this.comp, k));
+  }
+
+  /** Decoded first sub-component of component k of the first repetition of field n. */
+  c1(f: readonly string[], n: number, k: number): string | undefined {
+    const rep = this.firstRep(f[n]);
     if (rep === undefined) return undefined;
-    let v: string | undefined =
-      rep.indexOf(this.comp) === -1
-        ? comp === 1
-          ? rep
-          : undefined
-        : rep.split(this.comp)[comp - 1];
-    if (v !== undefined && sub !== undefined) v = v.split(this.sub)[sub - 1];
-    return this.dec(v);
+    const v = piece(rep, this.comp, k);
+    return v === undefined ? undefined : this.dec(piece(v, this.sub, 1));
   }
 
-  /** First component of every repetition. */
-  repsFirst(fields: string[], n: number): string[] {
-    const raw = fields[n];
+  /** First component of every repetition, empty ones left out. */
+  repsFirst(f: readonly string[], n: number): string[] {
+    const raw = f[n];
     if (!raw) return [];
     const out: string[] = [];
-    for (const r of raw.split(this.rep)) {
-      const v = this.dec(r.split(this.comp)[0]);
+    let start = 0;
+    for (;;) {
+      const end = raw.indexOf(this.rep, start);
+      const r = end === -1 ? (start === 0 ? raw : raw.slice(start)) : raw.slice(start, end);
+      const v = this.dec(piece(r, this.comp, 1));
       if (v) out.push(v);
+      if (end === -1) return out;
+      start = end + 1;
     }
-    return out;
   }
 
-  /** Components 1, 4.1 and 5 of every repetition (CX). */
-  cx(fields: string[], n: number): { id: string; authority?: string; type?: string }[] {
-    const raw = fields[n];
+  /** Parsed timestamp of a DTM text; null when empty. */
+  ts(text: string | undefined): Ts | null {
+    if (!text) return null;
+    if (text === this.t1) return this.v1!;
+    if (text === this.t2) return this.v2!;
+    const v = ts(text);
+    this.t2 = this.t1;
+    this.v2 = this.v1;
+    this.t1 = text;
+    this.v1 = v;
+    return v;
+  }
+
+  /** CX repetitions (PID-3, MRG-1): id (CX.1), authority (CX.4.1), type (CX.5). */
+  cx(f: readonly string[], n: number): Identifier[] {
+    const raw = f[n];
     if (!raw) return [];
-    const out: { id: string; authority?: string; type?: string }[] = [];
-    for (const r of raw.split(this.rep)) {
-      const parts = r.split(this.comp);
-      const id = this.dec(parts[0]);
-      if (!id) continue;
-      out.push({ id, authority: this.dec(parts[3]?.split(this.sub)[0]), type: this.dec(parts[4]) });
+    const out: Identifier[] = [];
+    const { comp, sub } = this;
+    // Repetition by repetition, cutting out only the three values kept.
+    for (let from = 0; from <= raw.length;) {
+      let to = raw.indexOf(this.rep, from);
+      if (to === -1) to = raw.length;
+      pieceBounds(raw, from, to, comp, 1);
+      const id = this.dec(raw.slice(PIECE_START, PIECE_END));
+      if (id) {
+        let authority: string | undefined;
+        if (pieceBounds(raw, from, to, comp, 4)) {
+          pieceBounds(raw, PIECE_START, PIECE_END, sub, 1);
+          authority = this.dec(raw.slice(PIECE_START, PIECE_END));
+        }
+        const type = pieceBounds(raw, from, to, comp, 5)
+          ? this.dec(raw.slice(PIECE_START, PIECE_END))
+          : undefined;
+        out.push({ id, authority, type });
+      }
+      from = to + 1;
     }
     return out;
   }
 }
 
-const opt = (t: string | undefined) => (t ? dtm(t) : undefined);
+/** A DTM value (v2.5.1 2.A.22) with the numbers the time rules compare, parsed once per text. */
+export interface Ts {
+  readonly text: string;
+  readonly valid: boolean;
+  readonly error?: string;
+  readonly precision?: DtmPrecision;
+  readonly hasZone: boolean;
+  /** The instant, when the value carries an offset. */
+  readonly epochMs?: number;
+  /** Local wall-clock time read as if it were UTC (same-sender comparisons). */
+  readonly localMs?: number;
+  /** Precision in ms: a date-only value compares at day granularity. */
+  readonly precisionMs: number;
+  /** The instant in the site zone (clock.ts caches it here, for one zone at a time). */
+  zone?: string;
+  zoned?: number;
+}
 
-export function readPatient(msg: Hl7Message): PatientInfo | undefined {
-  const pid = msg.segments.find((s) => s.id === 'PID');
-  if (!pid) return undefined;
-  const r = new Reader(msg);
-  const f = pid.fields;
+function precisionMs(p: DtmPrecision | undefined): number {
+  switch (p) {
+    case 'year':
+      return 366 * 86_400_000;
+    case 'month':
+      return 31 * 86_400_000;
+    case 'day':
+      return 86_400_000;
+    case 'hour':
+      return 3_600_000;
+    case 'minute':
+      return 60_000;
+    default:
+      return 1000;
+  }
+}
+
+function makeTs(text: string): Ts {
+  const d = parseDtm(text);
   return {
-    identifiers: r.cx(f, 3),
-    family: r.c(f, 5, 1, 1),
-    given: r.c(f, 5, 2),
-    birthDate: opt(r.c(f, 7, 1)),
-    sex: r.field(f, 8),
-    address: {
-      street: r.c(f, 11, 1, 1),
-      city: r.c(f, 11, 3),
-      state: r.c(f, 11, 4),
-      postalCode: r.c(f, 11, 5),
-    },
+    text,
+    valid: d.valid,
+    error: d.error,
+    precision: d.precision,
+    hasZone: d.hasZone,
+    epochMs: d.epochMs,
+    localMs: d.valid && d.local ? Date.parse(`${d.local}Z`) : undefined,
+    precisionMs: precisionMs(d.precision),
   };
 }
 
-/** Orders and observations in one pass, grouped as hl7/fields.ts groups them. */
-export function readOrdersAndObservations(msg: Hl7Message): Parsed {
-  const r = new Reader(msg);
-  const orders: Ord[] = [];
-  const observations: Obs[] = [];
-  let current: Ord | undefined;
-  let hasObr = false;
-  let obr = 0;
-  let obx = 0;
-  for (const seg of msg.segments) {
-    const f = seg.fields;
-    switch (seg.id) {
-      case 'ORC':
-        current = {
-          occurrence: orders.length + 1,
-          control: r.field(f, 1),
-          placer: r.c(f, 2, 1),
-          filler: r.c(f, 3, 1),
-          status: r.field(f, 5),
-          priority: r.c(f, 7, 6),
-        };
-        orders.push(current);
-        hasObr = false;
-        break;
-      case 'OBR': {
-        obr++;
-        if (!current || hasObr) {
-          current = { occurrence: orders.length + 1 };
-          orders.push(current);
-        }
-        hasObr = true;
-        current.obr = obr;
-        current.placer ??= r.c(f, 2, 1);
-        current.filler ??= r.c(f, 3, 1);
-        current.service = { code: r.c(f, 4, 1), text: r.c(f, 4, 2), system: r.c(f, 4, 3) };
-        current.priority = r.c(f, 27, 6) ?? current.priority;
-        current.collectedText = r.c(f, 7, 1);
-        current.receivedText = r.c(f, 14, 1);
-        current.reportedText = r.c(f, 22, 1);
-        current.collectedAt = opt(current.collectedText);
-        current.receivedAt = opt(current.receivedText);
-        current.reportedAt = opt(current.reportedText);
-        current.resultStatus = r.field(f, 25);
-        break;
-      }
-      case 'OBX': {
-        obx++;
-        const unitRaw = r.c(f, 6, 1);
-        const observedText = r.c(f, 14, 1);
-        const analyzedText = r.c(f, 19, 1);
-        observations.push({
-          occurrence: obx,
-          orderIndex: orders.length > 0 ? orders.length - 1 : undefined,
-          setId: r.field(f, 1),
-          valueType: r.field(f, 2),
-          code: { code: r.c(f, 3, 1), text: r.c(f, 3, 2), system: r.c(f, 3, 3) },
-          subId: r.field(f, 4),
-          value: r.field(f, 5),
-          valueRaw: f[5] === '' ? undefined : f[5],
-          units: { code: unitRaw?.trim(), text: r.c(f, 6, 2), system: r.c(f, 6, 3) },
-          unitRaw: unitRaw === '""' ? undefined : unitRaw,
-          referenceRange: r.field(f, 7),
-          flags: r.repsFirst(f, 8),
-          status: r.field(f, 11),
-          observedText,
-          analyzedText,
-          observedAt: opt(observedText),
-          analyzedAt: opt(analyzedText),
-        });
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return { orders, observations, obrCount: obr };
+const tsCache = new StringCache<Ts>(20_000, makeTs);
+
+/** Parsed DTM, cached: captures repeat the same timestamps across segments and messages. */
+export function ts(text: string): Ts {
+  return tsCache.get(text);
 }

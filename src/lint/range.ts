@@ -3,6 +3,8 @@
  * "3.5 - 5.1", "-2--0.5", "<5", "<=5", ">10", ">= 10", "3.5 to 5.1", optionally followed by a unit.
  * And numeric values of NM and SN results as an interval (an SN "<0.5" is below 0.5).
  */
+import { StringCache } from './hashed-map.js';
+
 export interface Range {
   low?: number;
   high?: number;
@@ -21,8 +23,15 @@ export function isEmptyRange(text: string | undefined): boolean {
   return !text || /^[[(]?\s*[\])]?$/.test(text.trim()) || text.trim() === '""';
 }
 
+const ranges = new StringCache<Range | null>(10_000, (t) => readRange(t) ?? null);
+
+/** The range OBX-7 states, or undefined; cached (a capture repeats a few hundred ranges). */
 export function parseRange(text: string | undefined): Range | undefined {
   if (!text) return undefined;
+  return ranges.get(text) ?? undefined;
+}
+
+function readRange(text: string): Range | undefined {
   let t = text.trim();
   // Some senders bracket the range: "[ 4.0 - 11.0 ]", "(3.5-5.1)".
   const bracketed = /^[[(]\s*(.*?)\s*[\])]$/.exec(t);
@@ -67,31 +76,71 @@ export function numericValue(
   raw: string | undefined,
   component: string,
 ): ValueInterval | undefined {
+  return readNumeric(valueType, value, raw, component)
+    ? { min: NUMERIC_MIN, max: NUMERIC_MAX }
+    : undefined;
+}
+
+// The interval readNumeric found (module scratch: no object per observation on the hot path).
+let NUMERIC_MIN = 0;
+let NUMERIC_MAX = 0;
+
+function readNumeric(
+  valueType: string | undefined,
+  value: string | undefined,
+  raw: string | undefined,
+  component: string,
+): boolean {
   if (valueType === 'NM') {
     const v = value?.trim();
-    if (!v || !NM_RE.test(v)) return undefined;
-    const n = Number(v);
-    return { min: n, max: n };
+    if (!v || !NM_RE.test(v)) return false;
+    NUMERIC_MIN = NUMERIC_MAX = Number(v);
+    return true;
   }
   if (valueType === 'SN' && raw) {
     const [c = '', n1 = '', sep = '', n2 = ''] = raw.split(component);
-    if (sep !== '' || n2 !== '' || !NM_RE.test(n1)) return undefined;
+    if (sep !== '' || n2 !== '' || !NM_RE.test(n1)) return false;
     const n = Number(n1);
-    if (c === '' || c === '=') return { min: n, max: n };
-    if (c === '<' || c === '<=') return { min: -Infinity, max: n };
-    if (c === '>' || c === '>=') return { min: n, max: Infinity };
+    if (c === '' || c === '=') NUMERIC_MIN = NUMERIC_MAX = n;
+    else if (c === '<' || c === '<=') {
+      NUMERIC_MIN = -Infinity;
+      NUMERIC_MAX = n;
+    } else if (c === '>' || c === '>=') {
+      NUMERIC_MIN = n;
+      NUMERIC_MAX = Infinity;
+    } else return false;
+    return true;
   }
-  return undefined;
+  return false;
 }
+
+export type Place = 'below' | 'above' | 'inside' | 'unknown';
 
 /**
  * Where the value is certainly, relative to the range. A value on a bound is `unknown`: labs
  * differ on whether "70-80" includes 80 and "<5" excludes 5, so neither flag rule fires there.
  */
-export function placeInRange(v: ValueInterval, r: Range): 'below' | 'above' | 'inside' | 'unknown' {
-  if (r.low !== undefined && v.max < r.low) return 'below';
-  if (r.high !== undefined && v.min > r.high) return 'above';
-  const aboveLow = r.low === undefined || v.min > r.low;
-  const belowHigh = r.high === undefined || v.max < r.high;
+export function placeInRange(v: ValueInterval, r: Range): Place {
+  return place(v.min, v.max, r);
+}
+
+function place(min: number, max: number, r: Range): Place {
+  if (r.low !== undefined && max < r.low) return 'below';
+  if (r.high !== undefined && min > r.high) return 'above';
+  const aboveLow = r.low === undefined || min > r.low;
+  const belowHigh = r.high === undefined || max < r.high;
   return aboveLow && belowHigh ? 'inside' : 'unknown';
+}
+
+/** Where an OBX value falls in its range (numericValue + placeInRange without the object). */
+export function placeOfValue(
+  valueType: string | undefined,
+  value: string | undefined,
+  raw: string | undefined,
+  component: string,
+  r: Range,
+): Place | undefined {
+  return readNumeric(valueType, value, raw, component)
+    ? place(NUMERIC_MIN, NUMERIC_MAX, r)
+    : undefined;
 }

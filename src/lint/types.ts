@@ -37,13 +37,25 @@ export interface Report {
   detail?: Record<string, unknown>;
 }
 
-/** Per-run state a rule keeps (bounded maps), created on first use. */
-export type StateFn = <T>(key: string, init: () => T) => T;
+/**
+ * A finding as data, or a function that makes it: the engine calls the function only when the
+ * finding is listed (a rule's list is capped) or streamed, so the millions of findings a large
+ * capture can produce cost a count each, not a message string each.
+ */
+export type LazyReport<R extends Report = Report> = R | (() => R);
+
+/**
+ * Per-run state a rule keeps (bounded maps), created on first use. `init` gets the site facts,
+ * so a rule can pass a module-level function (no closure made per message).
+ */
+export type StateFn = <T>(key: string, init: (facts: SiteFacts) => T) => T;
 
 export interface RuleContext {
   readonly msg: Hl7Message;
   /** The decoded message text as received. */
   readonly text: string;
+  /** The message's bytes as framed (segments joined by CR), when the reader has them. */
+  readonly bytes?: Uint8Array;
   /** Set when the bytes did not fit the declared MSH-18 character set. */
   readonly charsetProblem?: string;
   readonly ref: MessageRef;
@@ -51,13 +63,13 @@ export interface RuleContext {
   readonly view: MessageView;
   readonly facts: SiteFacts;
   readonly state: StateFn;
-  report(r: Report): void;
+  report(r: LazyReport): void;
 }
 
 export interface FinishContext {
   readonly facts: SiteFacts;
   readonly state: StateFn;
-  report(r: Report & { at: MessageRef }): void;
+  report(r: LazyReport<Report & { at: MessageRef }>): void;
 }
 
 export interface Rule {

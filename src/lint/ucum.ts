@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type { UcumLhcUtils } from '@lhncbc/ucum-lhc';
+import { StringCache } from './hashed-map.js';
 
 let utils: UcumLhcUtils | undefined;
 
@@ -26,26 +27,22 @@ export interface UnitCheck {
   reason?: string;
 }
 
-const validity = new Map<string, UnitCheck>();
 const conversions = new Map<string, Convertibility>();
 const CACHE_MAX = 10_000;
 
+function validate(raw: string): UnitCheck {
+  if (raw.trim() !== raw) return { valid: false, reason: 'has spaces around it' };
+  if (raw === '') return { valid: false, reason: 'is empty' };
+  const r = lib().validateUnitString(raw, false);
+  return r.status === 'valid'
+    ? { valid: true }
+    : { valid: false, reason: r.msg[0] ?? 'is not a UCUM unit' };
+}
+
+const validity = new StringCache<UnitCheck>(CACHE_MAX, validate);
+
 export function checkUcum(raw: string): UnitCheck {
-  const hit = validity.get(raw);
-  if (hit) return hit;
-  let out: UnitCheck;
-  if (raw.trim() !== raw) out = { valid: false, reason: 'has spaces around it' };
-  else if (raw === '') out = { valid: false, reason: 'is empty' };
-  else {
-    const r = lib().validateUnitString(raw, false);
-    out =
-      r.status === 'valid'
-        ? { valid: true }
-        : { valid: false, reason: r.msg[0] ?? 'is not a UCUM unit' };
-  }
-  if (validity.size >= CACHE_MAX) validity.clear();
-  validity.set(raw, out);
-  return out;
+  return validity.get(raw);
 }
 
 /**

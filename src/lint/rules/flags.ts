@@ -2,17 +2,9 @@
  * flags.*: abnormal flags (OBX-8, HL7 table 0078) agree with the value and the reference range
  * (OBX-7). A clinician trusts the flag: an out-of-range value shown as normal is missed.
  */
-import {
-  isEmptyRange,
-  numericValue,
-  parseRange,
-  placeInRange,
-  type Range,
-  type ValueInterval,
-} from '../range.js';
+import { isEmptyRange, parseRange, placeOfValue, type Place } from '../range.js';
 import type { Rule, RuleContext } from '../types.js';
-import { segPath } from '../view.js';
-import type { ObservationInfo } from '../../hl7/index.js';
+import { segPath, type MessageView, type Obs } from '../view.js';
 
 /** Table 0078 (v2.5.1 and the v2.7+ additions). */
 const TABLE_0078 = new Set(
@@ -26,37 +18,93 @@ const ABNORMAL = new Set([...LOW, ...HIGH, 'A', 'AA']);
 /** Panic/critical flags of table 0078 (below/above the panic limits, critically abnormal). */
 const CRITICAL = new Set(['LL', 'HH', 'AA']);
 
+/**
+ * The numeric observations of the message being linted that have a readable range, with where
+ * the value falls: the first `n` entries. One set of arrays for the run, refilled per message.
+ */
 interface Judged {
-  o: ObservationInfo;
-  value: ValueInterval;
-  range: Range;
-  place: ReturnType<typeof placeInRange>;
+  view?: MessageView;
+  n: number;
+  obs: Obs[];
+  place: Place[];
 }
 
-const cache = new WeakMap<object, Judged[]>();
+const JUDGED: Judged = { n: 0, obs: [], place: [] };
 
-/** Numeric observations with a readable range, with where the value falls (once per message). */
-function judged(ctx: RuleContext): Judged[] {
-  const hit = cache.get(ctx.view);
-  if (hit) return hit;
-  const comp = ctx.msg.delimiters.component;
-  const out: Judged[] = [];
-  for (const o of ctx.view.observations) {
+function judged(view: MessageView): Judged {
+  const j = JUDGED;
+  if (j.view === view) return j;
+  j.view = view;
+  j.n = 0;
+  const comp = view.r.comp;
+  for (const o of view.observations) {
     const range = parseRange(o.referenceRange);
     if (!range) continue;
-    const value = numericValue(o.valueType, o.value, o.valueRaw, comp);
-    if (!value) continue;
-    out.push({ o, value, range, place: placeInRange(value, range) });
+    const p = placeOfValue(o.valueType, o.value, o.valueRaw, comp, range);
+    if (!p) continue;
+    j.obs[j.n] = o;
+    j.place[j.n++] = p;
   }
-  cache.set(ctx.view, out);
-  return out;
+  return j;
 }
 
-function describe(j: Judged): string {
-  return `${j.o.code.code ?? '?'}${j.o.code.text ? ` (${j.o.code.text})` : ''} = ${j.o.value}${j.o.units.code ? ` ${j.o.units.code}` : ''} with range "${j.o.referenceRange}"`;
+function describe(o: Obs): string {
+  const unit = o.unitCode;
+  return `${o.code ?? '?'}${o.codeText ? ` (${o.codeText})` : ''} = ${o.value}${unit ? ` ${unit}` : ''} with range "${o.referenceRange}"`;
 }
 
-const flagsText = (o: ObservationInfo) => (o.flags.length ? o.flags.join('~') : 'none');
+const flagsText = (o: Obs) => (o.flags.length ? o.flags.join('~') : 'none');
+
+function some(flags: readonly string[], set: ReadonlySet<string>): boolean {
+  for (let i = 0; i < flags.length; i++) if (set.has(flags[i]!)) return true;
+  return false;
+}
+
+// Findings are described in functions of their own, outside the rules' loops: a closure made
+// in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+
+/** A flag finding on OBX-8: `flagged` picks the flags named in the message (all: flagsText). */
+function flagFinding(
+  ctx: RuleContext,
+  o: Obs,
+  place: Place,
+  flagged: ReadonlySet<string> | undefined,
+  withPlace: boolean,
+): void {
+  ctx.report(() => {
+    const shown = flagged ? o.flags.filter((f) => flagged.has(f)).join('~') : flagsText(o);
+    return {
+      message: `${describe(o)} is ${place} the range but flagged ${shown}`,
+      path: segPath('OBX', o.occurrence, 8),
+      detail: withPlace ? { place, flags: [...o.flags] } : { flags: [...o.flags] },
+    };
+  });
+}
+
+function criticalFinding(ctx: RuleContext, o: Obs): void {
+  ctx.report(() => {
+    const c = o.flags.filter((f) => CRITICAL.has(f));
+    return {
+      message: `critical result ${o.code ?? '?'}${o.codeText ? ` (${o.codeText})` : ''} = ${o.value ?? ''} flagged ${c.join('~')}`,
+      path: segPath('OBX', o.occurrence, 8),
+      detail: { flags: c },
+    };
+  });
+}
+
+function unknownFlagFinding(ctx: RuleContext, o: Obs, f: string): void {
+  ctx.report(() => ({
+    message: `OBX-8 flag "${f}" is not in HL7 table 0078`,
+    path: segPath('OBX', o.occurrence, 8),
+  }));
+}
+
+function unreadable(ctx: RuleContext, o: Obs): void {
+  ctx.report(() => ({
+    message: `OBX-7 reference range "${o.referenceRange}" is not in a numeric form`,
+    path: segPath('OBX', o.occurrence, 7),
+  }));
+}
 
 const outOfRangeUnflagged: Rule = {
   id: 'flags.out-of-range-unflagged',
@@ -67,14 +115,11 @@ const outOfRangeUnflagged: Rule = {
   action:
     'Have the sender compute OBX-8 from the range, or stop the receiver trusting an empty flag.',
   check(ctx) {
-    for (const j of judged(ctx)) {
-      if (j.place !== 'below' && j.place !== 'above') continue;
-      if (j.o.flags.some((f) => ABNORMAL.has(f))) continue;
-      ctx.report({
-        message: `${describe(j)} is ${j.place} the range but flagged ${flagsText(j.o)}`,
-        path: segPath('OBX', j.o.occurrence, 8),
-        detail: { place: j.place, flags: j.o.flags },
-      });
+    const { n, obs, place } = judged(ctx.view);
+    for (let i = 0; i < n; i++) {
+      const p = place[i]!;
+      if ((p === 'below' || p === 'above') && !some(obs[i]!.flags, ABNORMAL))
+        flagFinding(ctx, obs[i]!, p, undefined, true);
     }
   },
 };
@@ -87,16 +132,10 @@ const inRangeFlagged: Rule = {
   rationale: 'Abnormal flags on normal values train clinicians to ignore flags.',
   action: 'Check the range sent with the value matches the range the flag was computed from.',
   check(ctx) {
-    for (const j of judged(ctx)) {
-      if (j.place !== 'inside') continue;
-      const abnormal = j.o.flags.filter((f) => ABNORMAL.has(f));
-      if (abnormal.length === 0) continue;
-      ctx.report({
-        message: `${describe(j)} is inside the range but flagged ${abnormal.join('~')}`,
-        path: segPath('OBX', j.o.occurrence, 8),
-        detail: { flags: j.o.flags },
-      });
-    }
+    const { n, obs, place } = judged(ctx.view);
+    for (let i = 0; i < n; i++)
+      if (place[i] === 'inside' && some(obs[i]!.flags, ABNORMAL))
+        flagFinding(ctx, obs[i]!, 'inside', ABNORMAL, false);
   },
 };
 
@@ -108,19 +147,11 @@ const directionMismatch: Rule = {
   rationale: 'A low value flagged high (or the reverse) points the clinician the wrong way.',
   action: 'Fix the flag mapping (table 0078 L/H, LL/HH) at the sender.',
   check(ctx) {
-    for (const j of judged(ctx)) {
-      const wrong =
-        j.place === 'below'
-          ? j.o.flags.filter((f) => HIGH.has(f))
-          : j.place === 'above'
-            ? j.o.flags.filter((f) => LOW.has(f))
-            : [];
-      if (wrong.length === 0) continue;
-      ctx.report({
-        message: `${describe(j)} is ${j.place} the range but flagged ${wrong.join('~')}`,
-        path: segPath('OBX', j.o.occurrence, 8),
-        detail: { place: j.place, flags: j.o.flags },
-      });
+    const { n, obs, place } = judged(ctx.view);
+    for (let i = 0; i < n; i++) {
+      const p = place[i]!;
+      const opposite = p === 'below' ? HIGH : p === 'above' ? LOW : undefined;
+      if (opposite && some(obs[i]!.flags, opposite)) flagFinding(ctx, obs[i]!, p, opposite, true);
     }
   },
 };
@@ -135,13 +166,7 @@ const critical: Rule = {
     'Confirm each critical result in the sample reached the escalation target (workflow.critical-escalation).',
   check(ctx) {
     for (const o of ctx.view.observations) {
-      const c = o.flags.filter((f) => CRITICAL.has(f));
-      if (c.length === 0) continue;
-      ctx.report({
-        message: `critical result ${o.code.code ?? '?'}${o.code.text ? ` (${o.code.text})` : ''} = ${o.value ?? ''} flagged ${c.join('~')}`,
-        path: segPath('OBX', o.occurrence, 8),
-        detail: { flags: c },
-      });
+      if (some(o.flags, CRITICAL)) criticalFinding(ctx, o);
     }
   },
 };
@@ -155,13 +180,7 @@ const unknownFlag: Rule = {
   action: 'Map abnormal flags to HL7 table 0078 codes.',
   check(ctx) {
     for (const o of ctx.view.observations) {
-      for (const f of o.flags) {
-        if (!TABLE_0078.has(f))
-          ctx.report({
-            message: `OBX-8 flag "${f}" is not in HL7 table 0078`,
-            path: segPath('OBX', o.occurrence, 8),
-          });
-      }
+      for (const f of o.flags) if (!TABLE_0078.has(f)) unknownFlagFinding(ctx, o, f);
     }
   },
 };
@@ -175,13 +194,8 @@ const unreadableRange: Rule = {
   action: 'Send OBX-7 as "low-high", "<high" or ">low" for numeric results.',
   check(ctx) {
     for (const o of ctx.view.observations) {
-      if (isEmptyRange(o.referenceRange) || (o.valueType !== 'NM' && o.valueType !== 'SN'))
-        continue;
-      if (!parseRange(o.referenceRange))
-        ctx.report({
-          message: `OBX-7 reference range "${o.referenceRange}" is not in a numeric form`,
-          path: segPath('OBX', o.occurrence, 7),
-        });
+      if (o.valueType !== 'NM' && o.valueType !== 'SN') continue;
+      if (!parseRange(o.referenceRange) && !isEmptyRange(o.referenceRange)) unreadable(ctx, o);
     }
   },
 };

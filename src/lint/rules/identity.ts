@@ -4,29 +4,47 @@
  * merges and identifier changes retire the MRG-1 identifier (v2.5.1 chapter 3: A34, A36, A40,
  * A47). State: demographics per MRN, a blocking index for probable duplicates, retired MRNs.
  */
-import { BoundedMap } from '../bounded-map.js';
+import { detach } from '../fast-fields.js';
+import { HashedMap, PartsHash } from '../hashed-map.js';
 import { blockingKeys, scorePair } from '../identity/matcher.js';
 import { foldName, prepare, type Prepared } from '../identity/person.js';
+import type { SiteFacts } from '../config.js';
 import type { MessageRef, Rule, RuleContext } from '../types.js';
-import { identifierKey } from '../view.js';
-import { priorIdentifiers } from '../../hl7/index.js';
+import { identifierKey, type MessageView } from '../view.js';
+import { priorIdentifiers, type Identifier } from '../../hl7/index.js';
 
 /** ADT events that legitimately change demographics (update, change, merge): v2.5.1 3.3. */
 const UPDATE_EVENTS = new Set(['A08', 'A31', 'A28', 'A05', 'A47', 'A40', 'A34', 'A36', 'A18']);
 /** Events whose MRG-1 identifier stops being valid afterwards. */
 const RETIRING_EVENTS = new Set(['A34', 'A36', 'A40', 'A47']);
 
+/** PID fields whose raw text decides whether a person's demographics need reading again. */
+const SIG_FIELDS = [5, 7, 8, 11] as const;
+
+/**
+ * One person per MRN: the prepared (normalised) demographics and the raw PID-5/7/8/11 they
+ * came from, all copies (see detach), so the state is a few hundred bytes per distinct person
+ * however many messages mention them.
+ */
 interface PersonState {
+  who: Who;
   prepared: Prepared;
   /** Raw PID-5, 7, 8, 11: an identical next message needs no normalising again. */
-  sig: string;
+  sig: string[];
   at: MessageRef;
   /** Conflicts already reported for this MRN (`field=value`), so each is reported once. */
   reported?: Set<string>;
 }
 
-interface Seen {
+/** An MRN: its key (`id^authority`, for messages) and parts (for lookups). */
+interface Who {
   key: string;
+  id: string;
+  authority?: string;
+}
+
+interface Seen {
+  who: Who;
   isNew: boolean;
   /** Stored demographics before this message (undefined for a new MRN). */
   before?: PersonState;
@@ -35,48 +53,119 @@ interface Seen {
 
 const STREAM_KEYS = /^(fy|gy|d|n|pf|id):/;
 
-const seenCache = new WeakMap<object, Seen | null>();
+/** The person of the message being linted (shared by the identity rules; refilled per message). */
+const SEEN: { view?: MessageView; seen?: Seen } = {};
+
+function sameSig(sig: readonly string[], pid: readonly string[]): boolean {
+  for (let i = 0; i < SIG_FIELDS.length; i++)
+    if (sig[i] !== (pid[SIG_FIELDS[i]!] ?? '')) return false;
+  return true;
+}
+
+const newPeople = (f: SiteFacts) => new HashedMap<PersonState>(f.maxKeys);
+const newBlocks = (f: SiteFacts) => new HashedMap<Who[]>(f.maxKeys);
+const newRetired = (f: SiteFacts) =>
+  new HashedMap<{ survivor?: string; at: MessageRef }>(f.maxKeys);
+const people = (ctx: RuleContext) => ctx.state('identity.people', newPeople);
+
+const KEY = new PartsHash();
+const BLOCK = new PartsHash();
+/** Lookup key of an identifier (CX-1 and CX-4.1): identifierKey's parts, hashed. */
+const idKey = (id: string, authority: string | undefined) => KEY.reset().add(id).add(authority);
 
 /** Record the message's person once per message, shared by the identity rules. */
 function seen(ctx: RuleContext): Seen | undefined {
-  const hit = seenCache.get(ctx.view);
-  if (hit !== undefined) return hit ?? undefined;
-  const key = ctx.view.mrn;
-  const p = ctx.view.patient;
-  if (!key || !p) {
-    seenCache.set(ctx.view, null);
-    return undefined;
-  }
-  const people = ctx.state(
-    'identity.people',
-    () => new BoundedMap<string, PersonState>(ctx.facts.maxKeys),
-  );
-  const before = people.get(key);
-  const pid = ctx.msg.segments.find((x) => x.id === 'PID')!.fields;
-  const sig = `${pid[5] ?? ''}|${pid[7] ?? ''}|${pid[8] ?? ''}|${pid[11] ?? ''}`;
-  if (before && before.sig === sig) {
-    const same: Seen = { key, isNew: false, before, now: before.prepared };
-    seenCache.set(ctx.view, same);
-    return same;
-  }
+  const { view } = ctx;
+  if (SEEN.view === view) return SEEN.seen;
+  SEEN.view = view;
+  SEEN.seen = undefined;
+  const primary = view.primaryId;
+  const pid = view.pid;
+  if (!primary || !pid) return undefined;
+  const map = people(ctx);
+  const before = map.get(idKey(primary.id, primary.authority));
+  if (before && sameSig(before.sig, pid))
+    return (SEEN.seen = { who: before.who, isNew: false, before, now: before.prepared });
+  const kept = (v: string | undefined) => (v === undefined ? v : detach(v));
+  const who: Who = before?.who ?? {
+    key: detach(view.mrn!),
+    id: detach(primary.id),
+    authority: kept(primary.authority),
+  };
+  const p = view.demographics()!;
   const now = prepare({
-    id: key,
-    given: p.given,
-    family: p.family,
-    birthDate: p.birthDate?.text,
-    sex: p.sex,
-    street: p.address?.street,
-    city: p.address?.city,
-    postcode: p.address?.postalCode,
-    state: p.address?.state,
+    id: who.key,
+    given: kept(p.given),
+    family: kept(p.family),
+    birthDate: kept(p.birthDate),
+    sex: kept(p.sex),
+    street: kept(p.street),
+    city: kept(p.city),
+    postcode: kept(p.postalCode),
+    state: kept(p.state),
   });
-  const authoritative = ctx.view.type.code === 'ADT' && UPDATE_EVENTS.has(ctx.view.type.trigger);
-  if (!before) people.set(key, { prepared: now, sig, at: ctx.ref });
+  // Keep only what later messages read: the normalised fields, and the names as sent (for the
+  // conflict message); not every raw PID value.
+  now.person = { id: who.key, given: now.person.given, family: now.person.family };
+  const sig = SIG_FIELDS.map((n) => detach(pid[n] ?? ''));
+  const authoritative = view.type.code === 'ADT' && UPDATE_EVENTS.has(view.type.trigger);
+  if (!before) map.add(idKey(who.id, who.authority), { who, prepared: now, sig, at: ctx.ref });
   else if (authoritative)
-    people.set(key, { prepared: now, sig, at: ctx.ref, reported: before.reported });
-  const out: Seen = { key, isNew: !before, before, now };
-  seenCache.set(ctx.view, out);
-  return out;
+    map.set(idKey(who.id, who.authority), {
+      who,
+      prepared: now,
+      sig,
+      at: ctx.ref,
+      reported: before.reported,
+    });
+  return (SEEN.seen = { who, isNew: !before, before, now });
+}
+
+function conflictFinding(
+  ctx: RuleContext,
+  who: Who,
+  before: PersonState,
+  [what, path, was, is]: [string, string, string, string],
+): void {
+  ctx.report(() => ({
+    message: `MRN ${who.key.replace(/\^$/, '')} has ${what} "${is}" here but "${was}" in message #${before.at.index} of ${before.at.file}`,
+    path,
+    detail: { mrn: who.key, field: what, earlier: was, now: is, first: before.at },
+  }));
+}
+
+function retiredFinding(
+  ctx: RuleContext,
+  id: Identifier,
+  i: number,
+  r: { survivor?: string; at: MessageRef },
+): void {
+  ctx.report(() => ({
+    message: `PID-3 uses MRN ${id.id} that was retired by the merge in message #${r.at.index} of ${r.at.file}${r.survivor ? ` (now ${r.survivor.replace(/\^$/, '')})` : ''}`,
+    path: `PID-3[${i + 1}]`,
+    detail: { retired: identifierKey(id), survivor: r.survivor, mergedIn: r.at },
+  }));
+}
+
+interface Match {
+  key: string;
+  score: number;
+  agree: string[];
+  at: MessageRef;
+}
+
+function duplicateFinding(ctx: RuleContext, me: Who, found: Match): void {
+  ctx.report(() => ({
+    message: `MRN ${me.key.replace(/\^$/, '')} probably is the same person as MRN ${found.key.replace(/\^$/, '')} (message #${found.at.index} of ${found.at.file}): score ${found.score.toFixed(2)}, agreeing on ${found.agree.join(', ')}`,
+    path: 'PID-3',
+    detail: {
+      mrn: me.key,
+      other: found.key,
+      score: Number(found.score.toFixed(3)),
+      agree: found.agree,
+      first: found.at,
+    },
+  }));
 }
 
 const conflicting: Rule = {
@@ -90,9 +179,10 @@ const conflicting: Rule = {
     'Reconcile the record in the MPI; make the sender send updates as A08/A31 so receivers follow.',
   check(ctx) {
     const s = seen(ctx);
-    if (!s?.before) return;
+    if (!s?.before || s.now === s.before.prepared) return;
     if (ctx.view.type.code === 'ADT' && UPDATE_EVENTS.has(ctx.view.type.trigger)) return;
-    const a = s.before.prepared;
+    const before = s.before;
+    const a = before.prepared;
     const b = s.now;
     const diffs: [string, string, string, string][] = [];
     if (a.family && b.family && a.family !== b.family)
@@ -102,16 +192,12 @@ const conflicting: Rule = {
     if (a.birthDate && b.birthDate && a.birthDate !== b.birthDate)
       diffs.push(['birth date', 'PID-7', a.birthDate, b.birthDate]);
     if (a.sex && b.sex && a.sex !== b.sex) diffs.push(['sex', 'PID-8', a.sex, b.sex]);
-    for (const [what, path, was, is] of diffs) {
-      const sig = `${path}=${foldName(is) || is}`;
-      const reported = (s.before.reported ??= new Set());
+    for (const d of diffs) {
+      const sig = `${d[1]}=${foldName(d[3]) || d[3]}`;
+      const reported = (before.reported ??= new Set());
       if (reported.has(sig) || reported.size > 16) continue;
-      reported.add(sig);
-      ctx.report({
-        message: `MRN ${s.key.replace(/\^$/, '')} has ${what} "${is}" here but "${was}" in message #${s.before.at.index} of ${s.before.at.file}`,
-        path,
-        detail: { mrn: s.key, field: what, earlier: was, now: is, first: s.before.at },
-      });
+      reported.add(detach(sig));
+      conflictFinding(ctx, s.who, before, d);
     }
   },
 };
@@ -127,52 +213,37 @@ const probableDuplicate: Rule = {
   check(ctx) {
     const s = seen(ctx);
     if (!s?.isNew) return;
-    const authority = s.key.slice(s.key.indexOf('^') + 1);
-    const index = ctx.state(
-      'identity.blocks',
-      () => new BoundedMap<string, string[]>(ctx.facts.maxKeys),
-    );
-    const people = ctx.state(
-      'identity.people',
-      () => new BoundedMap<string, PersonState>(ctx.facts.maxKeys),
-    );
+    const me = s.who;
+    const authority = me.authority ?? '';
+    const index = ctx.state('identity.blocks', newBlocks);
+    const known = people(ctx);
     const compared = new Set<string>();
-    let best: { key: string; score: number; agree: string[]; at: MessageRef } | undefined;
+    let best: Match | undefined;
     // Streaming uses the name and birth date keys only (address keys add work, little recall).
     for (const bk of blockingKeys(s.now).filter((k) => STREAM_KEYS.test(k))) {
-      const members = index.get(bk);
+      const block = BLOCK.reset().add(bk);
+      const members = index.get(block);
       if (!members) {
-        index.set(bk, [s.key]);
+        index.add(block, [me]);
         continue;
       }
       for (const other of members) {
         // At most 32 comparisons per new MRN: bounded work whatever the block sizes.
-        if (other === s.key || compared.has(other) || compared.size >= 32) continue;
-        compared.add(other);
+        if (other.key === me.key || compared.has(other.key) || compared.size >= 32) continue;
+        compared.add(other.key);
         // Identifiers from different authorities are different namespaces, not duplicates.
-        if (other.slice(other.indexOf('^') + 1) !== authority) continue;
-        const o = people.peek(other);
+        if ((other.authority ?? '') !== authority) continue;
+        const o = known.get(idKey(other.id, other.authority));
         if (!o) continue;
         const r = scorePair(s.now, o.prepared);
         if (r.score >= ctx.facts.identityThreshold && (!best || r.score > best.score))
-          best = { key: other, score: r.score, agree: r.agree, at: o.at };
+          best = { key: other.key, score: r.score, agree: r.agree, at: o.at };
       }
       // Blocks keep the most recent members only: bounded work and memory per message.
       if (members.length >= 16) members.shift();
-      members.push(s.key);
+      members.push(me);
     }
-    if (!best) return;
-    ctx.report({
-      message: `MRN ${s.key.replace(/\^$/, '')} probably is the same person as MRN ${best.key.replace(/\^$/, '')} (message #${best.at.index} of ${best.at.file}): score ${best.score.toFixed(2)}, agreeing on ${best.agree.join(', ')}`,
-      path: 'PID-3',
-      detail: {
-        mrn: s.key,
-        other: best.key,
-        score: Number(best.score.toFixed(3)),
-        agree: best.agree,
-        first: best.at,
-      },
-    });
+    if (best) duplicateFinding(ctx, me, best);
   },
 };
 
@@ -184,30 +255,27 @@ const retiredMrn: Rule = {
   rationale: 'A message that still uses an MRN retired by a merge files data on the dead record.',
   action: 'Make every downstream system apply merges (A40/A34) and stop sending the old MRN.',
   check(ctx) {
-    const retired = ctx.state(
-      'identity.retired',
-      () => new BoundedMap<string, { survivor?: string; at: MessageRef }>(ctx.facts.maxKeys),
-    );
-    const ids = ctx.view.patient?.identifiers ?? [];
-    ids.forEach((id, i) => {
-      const r = retired.get(identifierKey(id));
-      if (!r) return;
-      ctx.report({
-        message: `PID-3 uses MRN ${id.id} that was retired by the merge in message #${r.at.index} of ${r.at.file}${r.survivor ? ` (now ${r.survivor.replace(/\^$/, '')})` : ''}`,
-        path: `PID-3[${i + 1}]`,
-        detail: { retired: identifierKey(id), survivor: r.survivor, mergedIn: r.at },
-      });
-    });
-    const t = ctx.view.type;
-    if (t.code !== 'ADT' || !RETIRING_EVENTS.has(t.trigger)) return;
+    const retired = ctx.state('identity.retired', newRetired);
+    const { view } = ctx;
+    const t = view.type;
+    const retiring = t.code === 'ADT' && RETIRING_EVENTS.has(t.trigger);
+    if (retired.size === 0 && !retiring) return;
+    const ids = view.identifiers;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const r = retired.get(idKey(id.id, id.authority));
+      if (r) retiredFinding(ctx, id, i, r);
+    }
+    if (!retiring) return;
     const current = new Set(ids.map(identifierKey));
+    const survivor = view.mrn === undefined ? undefined : detach(view.mrn);
     for (const old of priorIdentifiers(ctx.msg)) {
-      const k = identifierKey(old);
       // An MRG-1 equal to the surviving PID-3 retires nothing.
-      if (!current.has(k)) retired.set(k, { survivor: ctx.view.mrn, at: ctx.ref });
+      if (!current.has(identifierKey(old)))
+        retired.set(idKey(old.id, old.authority), { survivor, at: ctx.ref });
     }
     // A merge back (unmerge, or re-use after A37) revives the survivor if it had been retired.
-    for (const k of current) retired.delete(k);
+    for (const id of ids) retired.delete(idKey(id.id, id.authority));
   },
 };
 

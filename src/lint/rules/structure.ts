@@ -5,9 +5,9 @@
  * Messages that cannot be parsed at all, bytes between messages and charset problems are
  * reported by the engine under structure.unparseable, structure.garbage and structure.charset.
  */
-import { dtm } from '../fast-fields.js';
+import { piece, ts, type Ts } from '../fast-fields.js';
 import type { Rule, RuleContext } from '../types.js';
-import { segPath } from '../view.js';
+import { segPath, type Obs } from '../view.js';
 
 /** HL7 NM (2.A.47): optional sign, digits, optional decimal point. */
 export const NM_RE = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -23,8 +23,69 @@ const TABLE_0125 = new Set(
   ),
 );
 
+// Findings are described in functions of their own, outside the rules' loops: a closure made
+// in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+
 function missing(ctx: RuleContext, path: string, what: string): void {
-  ctx.report({ message: `${path} (${what}) is empty`, path });
+  ctx.report(() => ({ message: `${path} (${what}) is empty`, path }));
+}
+
+function badDtm(ctx: RuleContext, t: Ts | undefined, seg: string, occ: number, field: number) {
+  if (!t || t.valid) return;
+  ctx.report(() => {
+    const path = segPath(seg, occ, field);
+    return { message: `${path} "${t.text}" is not a valid date/time: ${t.error}`, path };
+  });
+}
+
+function badNm(ctx: RuleContext, o: Obs, v: string): void {
+  ctx.report(() => {
+    const hint = /^[<>]=?\s*[\d.]/.test(v) ? ' (a comparator belongs in an SN value)' : '';
+    return {
+      message: `OBX-2 is NM but OBX-5 "${o.value}" is not a number${hint}`,
+      path: segPath('OBX', o.occurrence, 5),
+    };
+  });
+}
+
+function typeMismatch(ctx: RuleContext, o: Obs, why: 'table' | 'sn' | 'text'): void {
+  ctx.report(() => {
+    const path = segPath('OBX', o.occurrence, 2);
+    const t = o.valueType;
+    if (why === 'table')
+      return { message: `OBX-2 "${t}" is not a value type of HL7 table 0125`, path };
+    if (why === 'sn')
+      return {
+        message: `OBX-2 is SN but OBX-5 "${o.valueRaw}" is not comparator^number^separator^number`,
+        path,
+      };
+    return {
+      message: `OBX-2 is ${t} but OBX-5 "${o.value}" is a number with unit "${o.unitCode}"`,
+      path,
+      detail: { expected: 'NM' },
+    };
+  });
+}
+
+function badStatus(ctx: RuleContext, seg: 'OBX' | 'OBR', occ: number, status: string): void {
+  ctx.report(() =>
+    seg === 'OBX'
+      ? {
+          message: `OBX-11 "${status}" is not a result status of HL7 table 0085`,
+          path: segPath('OBX', occ, 11),
+        }
+      : {
+          message: `OBR-25 "${status}" is not a result status of HL7 table 0123`,
+          path: segPath('OBR', occ, 25),
+        },
+  );
+}
+
+function badSystem(ctx: RuleContext, o: Obs, systems: readonly string[]): void {
+  ctx.report(() => ({
+    message: `OBX-3 "${o.code}" has coding system "${o.codeSystem ?? ''}", not one of ${systems.join(', ')}`,
+    path: segPath('OBX', o.occurrence, 3, 3),
+  }));
 }
 
 const requiredFields: Rule = {
@@ -35,19 +96,19 @@ const requiredFields: Rule = {
   rationale: 'A receiver cannot route, acknowledge or file a message without its required fields.',
   action: 'Fix the sending interface mapping so the field is always populated.',
   check(ctx) {
-    const { msg, view } = ctx;
-    if (!msg.get('MSH-7')) missing(ctx, 'MSH-7', 'message date/time');
+    const { view } = ctx;
+    const { msh, r } = view;
+    if (!r.field(msh, 6)) missing(ctx, 'MSH-7', 'message date/time');
     if (!view.type.code || !view.type.trigger) missing(ctx, 'MSH-9', 'message type');
     if (!view.controlId) missing(ctx, 'MSH-10', 'message control id');
-    if (!msg.get('MSH-12')) missing(ctx, 'MSH-12', 'version id');
-    if (msg.segment('PID') && !view.patient?.identifiers.length)
-      missing(ctx, 'PID-3', 'patient identifier list');
+    if (!r.field(msh, 11)) missing(ctx, 'MSH-12', 'version id');
+    if (view.pid && view.identifiers.length === 0) missing(ctx, 'PID-3', 'patient identifier list');
     for (const o of view.observations) {
-      const p = (f: number) => segPath('OBX', o.occurrence, f);
       // OBX-2 is required whenever OBX-5 is valued (v2.5.1 7.4.2.2).
-      if (o.valueRaw && !o.valueType) missing(ctx, p(2), 'value type');
-      if (!o.code.code && !o.code.text) missing(ctx, p(3), 'observation identifier');
-      if (!o.status) missing(ctx, p(11), 'observation result status');
+      if (o.valueRaw && !o.valueType) missing(ctx, segPath('OBX', o.occurrence, 2), 'value type');
+      if (!o.code && !o.codeText)
+        missing(ctx, segPath('OBX', o.occurrence, 3), 'observation identifier');
+      if (!o.status) missing(ctx, segPath('OBX', o.occurrence, 11), 'observation result status');
     }
   },
 };
@@ -60,27 +121,23 @@ const invalidDtm: Rule = {
   rationale: 'A date/time the receiver cannot read is dropped or misfiled, and breaks ordering.',
   action: 'Send DTM values as YYYY[MM[DD[HHMM[SS[.S]]]]][+/-ZZZZ] (HL7 v2.5.1 2.A.22).',
   check(ctx) {
-    const { msg, view } = ctx;
-    const check = (path: string, text: string | undefined) => {
-      if (!text) return;
-      const d = dtm(text);
-      if (!d.valid)
-        ctx.report({ message: `${path} "${text}" is not a valid date/time: ${d.error}`, path });
-    };
-    check('MSH-7', msg.get('MSH-7.1'));
-    check('EVN-2', msg.get('EVN-2.1'));
-    check('PID-7', msg.get('PID-7.1'));
+    const { view } = ctx;
+    badDtm(ctx, view.mshTime, 'MSH', 1, 7);
+    badDtm(ctx, view.evnTime, 'EVN', 1, 2);
+    badDtm(ctx, view.birthDate, 'PID', 1, 7);
     for (const o of view.orders) {
       if (!o.obr) continue;
-      check(segPath('OBR', o.obr, 7), o.collectedText);
-      check(segPath('OBR', o.obr, 14), o.receivedText);
-      check(segPath('OBR', o.obr, 22), o.reportedText);
+      badDtm(ctx, o.collectedAt, 'OBR', o.obr, 7);
+      badDtm(ctx, o.receivedAt, 'OBR', o.obr, 14);
+      badDtm(ctx, o.reportedAt, 'OBR', o.obr, 22);
     }
     for (const o of view.observations) {
-      check(segPath('OBX', o.occurrence, 14), o.observedText);
-      check(segPath('OBX', o.occurrence, 19), o.analyzedText);
-      if ((o.valueType === 'DTM' || o.valueType === 'TS' || o.valueType === 'DT') && o.value)
-        check(segPath('OBX', o.occurrence, 5), o.value.split(msg.delimiters.component)[0]);
+      badDtm(ctx, o.observedAt, 'OBX', o.occurrence, 14);
+      badDtm(ctx, o.analyzedAt, 'OBX', o.occurrence, 19);
+      if ((o.valueType === 'DTM' || o.valueType === 'TS' || o.valueType === 'DT') && o.value) {
+        const text = o.value.split(view.r.comp)[0];
+        if (text) badDtm(ctx, ts(text), 'OBX', o.occurrence, 5);
+      }
     }
   },
 };
@@ -96,12 +153,7 @@ const invalidNm: Rule = {
     for (const o of ctx.view.observations) {
       if (o.valueType !== 'NM' || o.value === undefined) continue;
       const v = o.value.trim();
-      if (NM_RE.test(v)) continue;
-      const hint = /^[<>]=?\s*[\d.]/.test(v) ? ' (a comparator belongs in an SN value)' : '';
-      ctx.report({
-        message: `OBX-2 is NM but OBX-5 "${o.value}" is not a number${hint}`,
-        path: segPath('OBX', o.occurrence, 5),
-      });
+      if (!NM_RE.test(v)) badNm(ctx, o, v);
     }
   },
 };
@@ -123,33 +175,20 @@ const valueTypeMismatch: Rule = {
   rationale: 'When OBX-2 disagrees with OBX-5 the receiver stores the value as the wrong kind.',
   action: 'Map OBX-2 to the kind of value actually sent (NM for numbers, SN for comparators).',
   check(ctx) {
-    const comp = ctx.msg.delimiters.component;
+    const { comp, rep } = ctx.view.r;
     for (const o of ctx.view.observations) {
-      const path = segPath('OBX', o.occurrence, 2);
       const t = o.valueType;
-      if (!t || o.valueRaw === undefined || o.valueRaw === '') continue;
-      if (!TABLE_0125.has(t)) {
-        ctx.report({ message: `OBX-2 "${t}" is not a value type of HL7 table 0125`, path });
-      } else if (
-        t === 'SN' &&
-        !validSn(o.valueRaw.split(ctx.msg.delimiters.repetition)[0]!, comp)
-      ) {
-        ctx.report({
-          message: `OBX-2 is SN but OBX-5 "${o.valueRaw}" is not comparator^number^separator^number`,
-          path,
-        });
-      } else if (
+      const raw = o.valueRaw;
+      if (!t || raw === undefined || raw === '') continue;
+      if (!TABLE_0125.has(t)) typeMismatch(ctx, o, 'table');
+      else if (t === 'SN' && !validSn(piece(raw, rep, 1)!, comp)) typeMismatch(ctx, o, 'sn');
+      else if (
         (t === 'ST' || t === 'TX' || t === 'FT') &&
-        o.units.code &&
+        o.unitCode &&
         NM_RE.test((o.value ?? '').trim())
-      ) {
+      )
         // A number with a unit sent as text: the receiver files text, so no flags or trends.
-        ctx.report({
-          message: `OBX-2 is ${t} but OBX-5 "${o.value}" is a number with unit "${o.units.code}"`,
-          path,
-          detail: { expected: 'NM' },
-        });
-      }
+        typeMismatch(ctx, o, 'text');
     }
   },
 };
@@ -164,19 +203,12 @@ const unknownStatus: Rule = {
   check(ctx) {
     const { view } = ctx;
     for (const o of view.observations) {
-      if (o.status && !TABLE_0085.has(o.status))
-        ctx.report({
-          message: `OBX-11 "${o.status}" is not a result status of HL7 table 0085`,
-          path: segPath('OBX', o.occurrence, 11),
-        });
+      const s = o.status;
+      if (s && !TABLE_0085.has(s)) badStatus(ctx, 'OBX', o.occurrence, s);
     }
     for (const o of view.orders) {
       const s = o.resultStatus;
-      if (o.obr && s && !TABLE_0123.has(s))
-        ctx.report({
-          message: `OBR-25 "${s}" is not a result status of HL7 table 0123`,
-          path: segPath('OBR', o.obr, 25),
-        });
+      if (o.obr && s && !TABLE_0123.has(s)) badStatus(ctx, 'OBR', o.obr, s);
     }
   },
 };
@@ -192,12 +224,8 @@ const unknownCodeSystem: Rule = {
     const systems = ctx.facts.codeSystems;
     if (systems.length === 0) return;
     for (const o of ctx.view.observations) {
-      const sys = o.code.system;
-      if (o.code.code && !(sys && systems.includes(sys)))
-        ctx.report({
-          message: `OBX-3 "${o.code.code}" has coding system "${sys ?? ''}", not one of ${systems.join(', ')}`,
-          path: segPath('OBX', o.occurrence, 3, 3),
-        });
+      const sys = o.codeSystem;
+      if (o.code && !(sys && systems.includes(sys))) badSystem(ctx, o, systems);
     }
   },
 };
@@ -232,7 +260,8 @@ export const CHARSET: Rule = {
   rationale: 'Bytes that do not fit the declared character set turn names into mojibake.',
   action: 'Make MSH-18 declare the character set the sender actually uses (table 0211).',
   check(ctx) {
-    if (ctx.charsetProblem) ctx.report({ message: ctx.charsetProblem, path: 'MSH-18' });
+    const problem = ctx.charsetProblem;
+    if (problem) ctx.report({ message: problem, path: 'MSH-18' });
   },
 };
 

@@ -3,45 +3,73 @@
  * local time of an unknown zone; events must be causal (collected, received, resulted, sent);
  * the sender's clock must agree with the time it stamps on the message (MSH-7).
  */
-import type { Dtm } from '../../hl7/index.js';
-import { dtm } from '../fast-fields.js';
-import { diffMs, instantOf, localMs, precisionMs } from '../clock.js';
+import { diffMs, instantOf } from '../clock.js';
+import type { Ts } from '../fast-fields.js';
 import type { Rule, RuleContext } from '../types.js';
-import { segPath } from '../view.js';
+import { segPath, type MessageView } from '../view.js';
 
-interface Stamp {
-  path: string;
-  dtm: Dtm;
+const SEGS = ['MSH', 'EVN', 'OBR', 'OBX'] as const;
+const MSH = 0;
+const EVN = 1;
+const OBR = 2;
+const OBX = 3;
+
+/** Where a timestamp is, packed in a number (segment, occurrence, field): no object per stamp. */
+const where = (seg: number, occurrence: number, field: number) =>
+  seg * 0x10000000 + occurrence * 0x100 + field;
+const pathAt = (w: number) =>
+  segPath(SEGS[Math.floor(w / 0x10000000)]!, Math.floor(w / 0x100) % 0x100000, w % 0x100);
+const MSH7 = where(MSH, 1, 7);
+
+/**
+ * The valid event timestamps of the message being linted, in order, with where each is: the
+ * first `n` entries. One set of arrays for the whole run, refilled per message (no allocation).
+ */
+interface Stamps {
+  view?: MessageView;
+  n: number;
+  ts: Ts[];
+  at: number[];
 }
 
-const stampCache = new WeakMap<object, Stamp[]>();
+const STAMPS: Stamps = { n: 0, ts: [], at: [] };
 
-/** Event timestamps of a message (valid ones only; invalid ones are structure.invalid-dtm). */
-function stamps(ctx: RuleContext): Stamp[] {
-  const hit = stampCache.get(ctx.view);
-  if (hit) return hit;
-  const { msg } = ctx;
-  const out: Stamp[] = [];
-  const add = (path: string, text: string | undefined) => {
-    if (!text) return;
-    const d = dtm(text);
-    if (d.valid) out.push({ path, dtm: d });
-  };
-  add('MSH-7', msg.get('MSH-7.1'));
-  add('EVN-2', msg.get('EVN-2.1'));
-  for (const o of ctx.view.orders) {
+function add(s: Stamps, t: Ts | undefined, w: number): void {
+  if (!t?.valid) return;
+  s.ts[s.n] = t;
+  s.at[s.n++] = w;
+}
+
+/**
+ * Every valid event timestamp, in order: MSH-7, EVN-2, OBR-7/14/22 of each order, OBX-14/19 of
+ * each observation (invalid ones are structure.invalid-dtm). Once per message, for the rules
+ * that look at them all.
+ */
+function stamps(view: MessageView): Stamps {
+  const s = STAMPS;
+  if (s.view === view) return s;
+  s.view = view;
+  s.n = 0;
+  add(s, view.mshTime, MSH7);
+  add(s, view.evnTime, where(EVN, 1, 2));
+  for (const o of view.orders) {
     if (!o.obr) continue;
-    add(segPath('OBR', o.obr, 7), o.collectedText);
-    add(segPath('OBR', o.obr, 14), o.receivedText);
-    add(segPath('OBR', o.obr, 22), o.reportedText);
+    add(s, o.collectedAt, where(OBR, o.obr, 7));
+    add(s, o.receivedAt, where(OBR, o.obr, 14));
+    add(s, o.reportedAt, where(OBR, o.obr, 22));
   }
-  for (const o of ctx.view.observations) {
-    add(segPath('OBX', o.occurrence, 14), o.observedText);
-    add(segPath('OBX', o.occurrence, 19), o.analyzedText);
+  for (const o of view.observations) {
+    add(s, o.observedAt, where(OBX, o.occurrence, 14));
+    add(s, o.analyzedAt, where(OBX, o.occurrence, 19));
   }
-  stampCache.set(ctx.view, out);
-  return out;
+  return s;
 }
+
+const valid = (t: Ts | undefined) => (t?.valid ? t : undefined);
+
+/** Times with an hour or finer need a zone; a date alone (birth date) does not. */
+const needsZone = (t: Ts) =>
+  !t.hasZone && t.precision !== 'year' && t.precision !== 'month' && t.precision !== 'day';
 
 const missingZone: Rule = {
   id: 'time.missing-zone',
@@ -53,20 +81,10 @@ const missingZone: Rule = {
   action: "Send +/-ZZZZ offsets on timestamps, or declare the senders' zone in site.timeZone.",
   check(ctx) {
     if (ctx.facts.timeZone) return;
-    // Times with an hour or finer need a zone; a date alone (birth date) does not.
-    const zoneless = stamps(ctx).filter(
-      (s) =>
-        !s.dtm.hasZone &&
-        s.dtm.precision !== 'year' &&
-        s.dtm.precision !== 'month' &&
-        s.dtm.precision !== 'day',
-    );
-    if (zoneless.length === 0) return;
-    ctx.report({
-      message: `${zoneless.map((s) => s.path).join(', ')} ha${zoneless.length > 1 ? 've' : 's'} no zone offset and no site.timeZone is configured`,
-      path: zoneless[0]!.path,
-      detail: { paths: zoneless.map((s) => s.path) },
-    });
+    const { n, ts } = stamps(ctx.view);
+    let any = false;
+    for (let i = 0; i < n && !any; i++) any = needsZone(ts[i]!);
+    if (any) zoneless(ctx);
   },
 };
 
@@ -94,23 +112,82 @@ const future: Rule = {
   action: "Check the sender's clock and time zone handling (NTP, offset sign).",
   check(ctx) {
     const { nowMs, toleranceSeconds, timeZone } = ctx.facts;
-    for (const s of stamps(ctx)) {
-      const at = instantOf(s.dtm, timeZone);
+    const { n, ts, at } = stamps(ctx.view);
+    for (let i = 0; i < n; i++) {
+      const t = ts[i]!;
+      const instant = instantOf(t, timeZone);
       const ahead =
-        at !== undefined ? at - nowMs : (localMs(s.dtm) ?? -Infinity) - MAX_OFFSET_MS - nowMs;
-      if (ahead > toleranceSeconds * 1000) {
-        ctx.report({
-          message: `${s.path} "${s.dtm.text}" is ${duration(ahead)} in the future`,
-          path: s.path,
-          detail: { nowMs },
-        });
-      }
+        instant !== undefined ? instant - nowMs : (t.localMs ?? -Infinity) - MAX_OFFSET_MS - nowMs;
+      if (ahead > toleranceSeconds * 1000) inFuture(ctx, t, at[i]!, ahead);
     }
   },
 };
 
-function find(list: Stamp[], path: string): Stamp | undefined {
-  return list.find((s) => s.path === path);
+// Findings are described in functions of their own, outside the rules' loops: a closure made
+// in a loop body (or a function called per stamp) makes V8 allocate its variables on every
+// call, finding or not.
+
+function zoneless(ctx: RuleContext): void {
+  ctx.report(() => {
+    const { n, ts, at } = stamps(ctx.view);
+    const paths: string[] = [];
+    for (let i = 0; i < n; i++) if (needsZone(ts[i]!)) paths.push(pathAt(at[i]!));
+    return {
+      message: `${paths.join(', ')} ha${paths.length > 1 ? 've' : 's'} no zone offset and no site.timeZone is configured`,
+      path: paths[0],
+      detail: { paths },
+    };
+  });
+}
+
+function inFuture(ctx: RuleContext, t: Ts, w: number, ahead: number): void {
+  ctx.report(() => ({
+    message: `${pathAt(w)} "${t.text}" is ${duration(ahead)} in the future`,
+    path: pathAt(w),
+    detail: { nowMs: ctx.facts.nowMs },
+  }));
+}
+
+function outOfOrder(
+  ctx: RuleContext,
+  earlier: Ts,
+  e: number,
+  later: Ts,
+  l: number,
+  d: number,
+  what: string,
+): void {
+  ctx.report(() => ({
+    message: `${what}: ${pathAt(e)} ${earlier.text} is ${duration(d)} after ${pathAt(l)} ${later.text}`,
+    // Point at the event time, not at MSH-7, when the event is after its message.
+    path: pathAt(l === MSH7 ? e : l),
+    detail: { earlier: pathAt(e), later: pathAt(l), seconds: Math.round(-d / 1000) },
+  }));
+}
+
+function skewed(ctx: RuleContext, t: Ts, w: number, msh: Ts, ahead: number): void {
+  ctx.report(() => ({
+    message: `${pathAt(w)} ${t.text} is ${duration(ahead)} after MSH-7 ${msh.text} (threshold ${ctx.facts.skewThresholdSeconds} s)`,
+    path: pathAt(w),
+    detail: { seconds: Math.round(ahead / 1000) },
+  }));
+}
+
+/** `later` must not be before `earlier` (beyond tolerance and the coarser precision). */
+function expect(
+  ctx: RuleContext,
+  earlier: Ts | undefined,
+  e: number,
+  later: Ts | undefined,
+  l: number,
+  what: string,
+): void {
+  if (!earlier || !later) return;
+  const { toleranceSeconds, timeZone } = ctx.facts;
+  const d = diffMs(earlier, later, timeZone);
+  if (d === undefined) return;
+  const slack = toleranceSeconds * 1000 + Math.max(earlier.precisionMs, later.precisionMs) - 1000;
+  if (-d > slack) outOfOrder(ctx, earlier, e, later, l, d, what);
 }
 
 const impossibleOrder: Rule = {
@@ -122,41 +199,44 @@ const impossibleOrder: Rule = {
     'Collection after receipt, a result before collection or an event after its own message mislead sequence-based checks (turnaround, delta checks).',
   action: 'Check which system stamps each time and that all use the same clock and zone.',
   check(ctx) {
-    const { toleranceSeconds, timeZone } = ctx.facts;
-    const list = stamps(ctx);
-    // later must not be before earlier (beyond tolerance and the coarser precision).
-    const expect = (earlier: Stamp | undefined, later: Stamp | undefined, what: string) => {
-      if (!earlier || !later) return;
-      const d = diffMs(earlier.dtm, later.dtm, timeZone);
-      if (d === undefined) return;
-      const slack =
-        toleranceSeconds * 1000 + Math.max(precisionMs(earlier.dtm), precisionMs(later.dtm)) - 1000;
-      if (-d > slack)
-        ctx.report({
-          message: `${what}: ${earlier.path} ${earlier.dtm.text} is ${duration(d)} after ${later.path} ${later.dtm.text}`,
-          // Point at the event time, not at MSH-7, when the event is after its message.
-          path: later.path === 'MSH-7' ? earlier.path : later.path,
-          detail: { earlier: earlier.path, later: later.path, seconds: Math.round(-d / 1000) },
-        });
-    };
-    const msh = find(list, 'MSH-7');
-    for (const ord of ctx.view.orders) {
-      const obr = ord.obr;
+    const { view } = ctx;
+    const msh = valid(view.mshTime);
+    const result = RESULT_MESSAGES.has(view.type.code);
+    for (const o of view.orders) {
+      const obr = o.obr;
       if (!obr) continue;
-      const collected = find(list, segPath('OBR', obr, 7));
-      const received = find(list, segPath('OBR', obr, 14));
-      expect(collected, received, 'specimen received before it was collected');
-      expect(collected, find(list, segPath('OBR', obr, 22)), 'result reported before collection');
-      if (RESULT_MESSAGES.has(ctx.view.type.code)) {
-        expect(collected, msh, 'collection after the message was sent');
-        expect(received, msh, 'receipt after the message was sent');
+      const collected = valid(o.collectedAt);
+      const received = valid(o.receivedAt);
+      const c = where(OBR, obr, 7);
+      const r = where(OBR, obr, 14);
+      expect(ctx, collected, c, received, r, 'specimen received before it was collected');
+      expect(
+        ctx,
+        collected,
+        c,
+        valid(o.reportedAt),
+        where(OBR, obr, 22),
+        'result reported before collection',
+      );
+      if (result) {
+        expect(ctx, collected, c, msh, MSH7, 'collection after the message was sent');
+        expect(ctx, received, r, msh, MSH7, 'receipt after the message was sent');
       }
     }
-    for (const o of ctx.view.observations) {
-      const analyzed = find(list, segPath('OBX', o.occurrence, 19));
-      const observed = find(list, segPath('OBX', o.occurrence, 14));
-      expect(observed, analyzed, 'analysed before it was observed');
-      expect(observed, msh, 'observation after the message was sent');
+    for (const o of view.observations) {
+      const observed = valid(o.observedAt);
+      if (!observed) continue;
+      const w = where(OBX, o.occurrence, 14);
+      const analyzed = valid(o.analyzedAt);
+      expect(
+        ctx,
+        observed,
+        w,
+        analyzed,
+        where(OBX, o.occurrence, 19),
+        'analysed before it was observed',
+      );
+      expect(ctx, observed, w, msh, MSH7, 'observation after the message was sent');
     }
   },
 };
@@ -171,25 +251,22 @@ const clockSkew: Rule = {
   action: 'Synchronise the clocks of the systems that stamp event and message times (NTP).',
   check(ctx) {
     const { skewThresholdSeconds, timeZone } = ctx.facts;
-    const list = stamps(ctx);
-    const msh = find(list, 'MSH-7');
+    const msh = valid(ctx.view.mshTime);
     if (!msh) return;
     const limit = skewThresholdSeconds * 1000;
+    const { n, ts, at } = stamps(ctx.view);
     // EVN-2 (recorded) or OBR-22 (status change) stamped after the message that reports it:
     // the sender's clocks disagree. Earlier is a delay (queue, batch), not skew.
-    for (const s of list) {
-      if (s.path !== 'EVN-2' && !/^OBR\[\d+\]-22$/.test(s.path)) continue;
-      const ahead = diffMs(msh.dtm, s.dtm, timeZone);
-      if (
-        ahead !== undefined &&
-        ahead > limit + Math.max(precisionMs(s.dtm), precisionMs(msh.dtm)) - 1000
-      )
-        ctx.report({
-          message: `${s.path} ${s.dtm.text} is ${duration(ahead)} after MSH-7 ${msh.dtm.text} (threshold ${skewThresholdSeconds} s)`,
-          path: s.path,
-          detail: { seconds: Math.round(ahead / 1000) },
-        });
+    for (let i = 0; i < n; i++) {
+      const w = at[i]!;
+      const seg = Math.floor(w / 0x10000000);
+      if (seg !== EVN && !(seg === OBR && w % 0x100 === 22)) continue;
+      const t = ts[i]!;
+      const ahead = diffMs(msh, t, timeZone);
+      if (ahead !== undefined && ahead > limit + Math.max(t.precisionMs, msh.precisionMs) - 1000)
+        skewed(ctx, t, w, msh, ahead);
     }
   },
 };
+
 export const TIME_RULES: Rule[] = [missingZone, future, impossibleOrder, clockSkew];

@@ -3,42 +3,47 @@
  * UCUM), one unit per test code across the traffic, and a unit wherever the code normally has one.
  * State: one small entry per observation code (bounded map).
  */
-import { BoundedMap } from '../bounded-map.js';
 import type { SiteFacts } from '../config.js';
+import { detach } from '../fast-fields.js';
+import { HashedMap, PartsHash } from '../hashed-map.js';
 import type { MessageRef, Rule, RuleContext } from '../types.js';
 import { checkUcum, compareUnits, type Convertibility } from '../ucum.js';
-import { segPath } from '../view.js';
-import type { ObservationInfo } from '../../hl7/index.js';
-import type { Obs } from '../fast-fields.js';
+import { segPath, type MessageView, type Obs } from '../view.js';
 
 const NUMERIC = new Set(['NM', 'SN']);
 
-function codeKey(o: ObservationInfo): string | undefined {
-  if (!o.code.code) return undefined;
-  return `${o.code.system ?? ''}|${o.code.code}`;
+const KEY = new PartsHash();
+// Hashes of the current message's OBX codes, by occurrence, made once for the unit rules.
+const CODES = { view: undefined as MessageView | undefined, serial: 0 };
+const GEN: number[] = [];
+const H1: number[] = [];
+const H2: number[] = [];
+
+/** Lookup key of an observation code: `system|code` of OBX-3, hashed (see HashedMap). */
+function codeKey(view: MessageView, o: Obs): PartsHash {
+  if (CODES.view !== view) {
+    CODES.view = view;
+    CODES.serial++;
+  }
+  const i = o.occurrence;
+  if (GEN[i] === CODES.serial) return KEY.from(H1[i]!, H2[i]!);
+  KEY.reset().add(o.codeSystem).add(o.code);
+  GEN[i] = CODES.serial;
+  H1[i] = KEY.h1;
+  H2[i] = KEY.h2;
+  return KEY;
 }
 
-function codeLabel(o: ObservationInfo): string {
-  return `${o.code.code}${o.code.text ? ` (${o.code.text})` : ''}`;
-}
+/** Sites whose expectedUnits is empty (most): no lookup, no string built per observation. */
+const noExpected = new WeakMap<object, boolean>();
 
-/** OBX-6.1 as sent (raw, spaces kept: the receiver matches the exact string). */
-function rawUnit(_ctx: RuleContext, o: Obs): string | undefined {
-  // "" is HL7's explicit null (v2.5.1 2.5.3): no unit (fast-fields maps it to undefined).
-  return o.unitRaw;
-}
-
-function expectedUnit(facts: SiteFacts, o: ObservationInfo): string | undefined {
-  if (!o.code.code) return undefined;
-  for (const _ in facts.expectedUnits) return lookup(facts, o);
-  return undefined;
-}
-
-function lookup(facts: SiteFacts, o: ObservationInfo): string | undefined {
-  return (
-    facts.expectedUnits[`${o.code.system ?? ''}|${o.code.code}`] ??
-    facts.expectedUnits[o.code.code!]
-  );
+function expectedUnit(facts: SiteFacts, o: Obs): string | undefined {
+  if (!o.code) return undefined;
+  const units = facts.expectedUnits;
+  let none = noExpected.get(units);
+  if (none === undefined) noExpected.set(units, (none = Object.keys(units).length === 0));
+  if (none) return undefined;
+  return units[`${o.codeSystem ?? ''}|${o.code}`] ?? units[o.code];
 }
 
 function relation(c: Convertibility): string {
@@ -54,6 +59,59 @@ function relation(c: Convertibility): string {
   }
 }
 
+// Findings are described in functions of their own, outside the rules' loops: a closure made
+// in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+
+function notUcum(ctx: RuleContext, o: Obs, unit: string, reason: string | undefined): void {
+  ctx.report(() => ({
+    message: `OBX-6 unit "${unit}" for ${o.label} is not valid UCUM: ${reason}`,
+    path: segPath('OBX', o.occurrence, 6),
+    detail: { unit, system: o.unitSystem },
+  }));
+}
+
+function twoUnits(
+  ctx: RuleContext,
+  o: Obs,
+  unit: string,
+  first: string,
+  firstAt: MessageRef,
+  rel: Convertibility,
+): void {
+  ctx.report(() => ({
+    message: `${o.label} is reported in "${unit}" here and in "${first}" earlier (message #${firstAt.index} of ${firstAt.file}): ${relation(rel)}`,
+    path: segPath('OBX', o.occurrence, 6),
+    detail: {
+      code: o.code,
+      units: [first, unit],
+      relation: rel,
+      commensurable: rel === 'convertible',
+    },
+  }));
+}
+
+function notExpected(
+  ctx: RuleContext,
+  o: Obs,
+  unit: string,
+  expected: string,
+  rel: Convertibility,
+): void {
+  ctx.report(() => ({
+    message: `${o.label} is in "${unit}" but the site expects "${expected}": ${relation(rel)}`,
+    path: segPath('OBX', o.occurrence, 6),
+    detail: { expected, actual: unit, relation: rel },
+  }));
+}
+
+function noUnit(ctx: RuleContext, o: Obs, known: string): void {
+  ctx.report(() => ({
+    message: `numeric result of ${o.label} has no unit; this code is sent in "${known}" elsewhere`,
+    path: segPath('OBX', o.occurrence, 6),
+    detail: { code: o.code, usualUnit: known },
+  }));
+}
+
 const invalidUcum: Rule = {
   id: 'units.invalid-ucum',
   family: 'units',
@@ -65,20 +123,17 @@ const invalidUcum: Rule = {
   check(ctx) {
     const accepted = ctx.facts.acceptedUnits;
     for (const o of ctx.view.observations) {
-      const unit = rawUnit(ctx, o);
-      if (unit === undefined || accepted.includes(unit)) continue;
+      const unit = o.unitRaw;
+      if (unit === undefined || (accepted.length > 0 && accepted.includes(unit))) continue;
       const r = checkUcum(unit);
-      if (!r.valid)
-        ctx.report({
-          message: `OBX-6 unit "${unit}" for ${codeLabel(o)} is not valid UCUM: ${r.reason}`,
-          path: segPath('OBX', o.occurrence, 6),
-          detail: { unit, system: o.units.system },
-        });
+      if (!r.valid) notUcum(ctx, o, unit, r.reason);
     }
   },
 };
 
 interface CodeUnits {
+  /** The first unit seen for the code. */
+  first: string;
   /** Units seen for the code, each with where it was first seen (few per code). */
   units: Map<string, MessageRef>;
 }
@@ -92,35 +147,22 @@ const multipleUnits: Rule = {
   action:
     'Send one unit per test code (convert at the source), or give the variants distinct codes.',
   check(ctx) {
-    const seen = ctx.state(
-      'units.multiple-units',
-      () => new BoundedMap<string, CodeUnits>(ctx.facts.maxKeys),
-    );
+    const seen = ctx.state('units.multiple-units', newCodeUnits);
     for (const o of ctx.view.observations) {
-      const key = codeKey(o);
-      const unit = rawUnit(ctx, o)?.trim();
-      if (!key || !unit) continue;
-      const entry = seen.get(key);
+      const unit = o.unit;
+      if (!o.code || !unit) continue;
+      const entry = seen.get(codeKey(ctx.view, o));
       if (!entry) {
-        seen.set(key, { units: new Map([[unit, ctx.ref]]) });
+        seen.add(KEY, { first: detach(unit), units: new Map([[detach(unit), ctx.ref]]) });
         continue;
       }
       if (entry.units.has(unit)) continue;
-      const [firstUnit, firstAt] = entry.units.entries().next().value as [string, MessageRef];
+      const firstUnit = entry.first;
+      const firstAt = entry.units.get(firstUnit)!;
       const rel = compareUnits(firstUnit, unit);
-      if (entry.units.size < 16) entry.units.set(unit, ctx.ref);
+      if (entry.units.size < 16) entry.units.set(detach(unit), ctx.ref);
       // mg/dL and mg/dl are one UCUM unit written two ways: not two units.
-      if (rel === 'same') continue;
-      ctx.report({
-        message: `${codeLabel(o)} is reported in "${unit}" here and in "${firstUnit}" earlier (message #${firstAt.index} of ${firstAt.file}): ${relation(rel)}`,
-        path: segPath('OBX', o.occurrence, 6),
-        detail: {
-          code: o.code.code,
-          units: [firstUnit, unit],
-          relation: rel,
-          commensurable: rel === 'convertible',
-        },
-      });
+      if (rel !== 'same') twoUnits(ctx, o, unit, firstUnit, firstAt, rel);
     }
   },
 };
@@ -136,18 +178,16 @@ const unexpectedUnit: Rule = {
   check(ctx) {
     for (const o of ctx.view.observations) {
       const expected = expectedUnit(ctx.facts, o);
-      const unit = rawUnit(ctx, o)?.trim();
+      const unit = o.unit;
       if (!expected || !unit || unit === expected) continue;
       const rel = compareUnits(expected, unit);
-      if (rel === 'same') continue;
-      ctx.report({
-        message: `${codeLabel(o)} is in "${unit}" but the site expects "${expected}": ${relation(rel)}`,
-        path: segPath('OBX', o.occurrence, 6),
-        detail: { expected, actual: unit, relation: rel },
-      });
+      if (rel !== 'same') notExpected(ctx, o, unit, expected, rel);
     }
   },
 };
+
+const newCodeUnits = (f: SiteFacts) => new HashedMap<CodeUnits>(f.maxKeys);
+const newPresence = (f: SiteFacts) => new HashedMap<UnitPresence>(f.maxKeys);
 
 interface UnitPresence {
   /** A unit this code was sent with. */
@@ -165,40 +205,35 @@ const missingUnit: Rule = {
   rationale: 'A number without its unit is read in whatever unit the reader assumes.',
   action: 'Always send OBX-6 for numeric results of codes that have a unit.',
   check(ctx) {
-    const seen = ctx.state(
-      'units.missing-unit',
-      () => new BoundedMap<string, UnitPresence>(ctx.facts.maxKeys),
-    );
+    const seen = ctx.state('units.missing-unit', newPresence);
     for (const o of ctx.view.observations) {
-      const key = codeKey(o);
-      if (!key) continue;
-      const unit = rawUnit(ctx, o)?.trim();
-      let entry = seen.get(key);
+      if (!o.code) continue;
+      const unit = o.unit;
+      let entry = seen.get(codeKey(ctx.view, o));
       if (unit) {
-        if (!entry) seen.set(key, { unit, missingCount: 0 });
-        else entry.unit ??= unit;
+        if (!entry) seen.add(KEY, { unit: detach(unit), missingCount: 0 });
+        else entry.unit ??= detach(unit);
         continue;
       }
       if (!NUMERIC.has(o.valueType ?? '') || !o.value) continue;
-      const path = segPath('OBX', o.occurrence, 6);
       const known = expectedUnit(ctx.facts, o) ?? entry?.unit;
       if (known) {
-        ctx.report({
-          message: `numeric result of ${codeLabel(o)} has no unit; this code is sent in "${known}" elsewhere`,
-          path,
-          detail: { code: o.code.code, usualUnit: known },
-        });
+        noUnit(ctx, o, known);
         continue;
       }
       // The unit may show up later in the stream: remember the first miss, decide at the end.
-      if (!entry) seen.set(key, (entry = { missingCount: 0 }));
+      if (!entry) seen.add(codeKey(ctx.view, o), (entry = { missingCount: 0 }));
       entry.missingCount++;
-      entry.firstMissing ??= { ...ctx.ref, path, label: codeLabel(o) };
+      entry.firstMissing ??= {
+        ...ctx.ref,
+        path: segPath('OBX', o.occurrence, 6),
+        label: detach(o.label),
+      };
     }
   },
   finish(ctx) {
-    const seen = ctx.state('units.missing-unit', () => new BoundedMap<string, UnitPresence>(1));
-    for (const e of seen.values()) {
+    const seen = ctx.state('units.missing-unit', newPresence);
+    for (const e of seen.valuesInOrder()) {
       if (!e.unit || !e.firstMissing) continue;
       const { path, label, ...at } = e.firstMissing;
       ctx.report({

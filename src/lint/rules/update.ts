@@ -5,10 +5,12 @@
  * Result status per table 0085; order control per table 0119, order status per table 0038.
  * State: last status per observation, cancelled orders, content hash per control id (bounded).
  */
-import { BoundedMap } from '../bounded-map.js';
+import { detach } from '../fast-fields.js';
+import { HashedMap, PartsHash } from '../hashed-map.js';
+import { contentHash, SeenMessages, type SeenMessage } from '../seen-messages.js';
+import type { SiteFacts } from '../config.js';
 import type { MessageRef, Rule, RuleContext } from '../types.js';
-import { segPath } from '../view.js';
-import type { ObservationInfo } from '../../hl7/index.js';
+import { segPath, type MessageView, type Obs, type Ord } from '../view.js';
 
 const FINAL = new Set(['F', 'C', 'U']);
 const PRELIMINARY = new Set(['P', 'I', 'R', 'S', 'O']);
@@ -19,40 +21,180 @@ const CANCEL_CONTROL = new Set(['CA', 'OC', 'CR', 'DC', 'OD', 'DR']);
 /** ORC-5 (table 0038) order statuses that say cancelled or discontinued. */
 const CANCEL_STATUS = new Set(['CA', 'DC']);
 
-/** Observation identity: patient, order, code and sub-id (OBX-4). */
-function obsKey(ctx: RuleContext, o: ObservationInfo): string | undefined {
-  const order = ctx.view.orderKey(o.orderIndex);
-  if (!order || !o.code.code) return undefined;
-  return `${ctx.view.mrn ?? ''}|${order}|${o.code.system ?? ''}|${o.code.code}|${o.subId ?? ''}`;
+/**
+ * Last status of each observation and where it was sent, in columns by slot of a HashedMap:
+ * updated in place, and read without touching a per-observation object (such objects end up
+ * scattered over the old generation, and reading them was most of this rule's cost).
+ */
+class StatusTable {
+  readonly keys: HashedMap<null>;
+  private status: string[] = [];
+  private index = new Float64Array(64);
+  private offset = new Float64Array(64);
+  private fileId = new Int32Array(64);
+  private controlId: (string | undefined)[] = [];
+  private readonly files: string[] = [];
+  private readonly fileIds = new Map<string, number>();
+
+  constructor(max: number) {
+    this.keys = new HashedMap<null>(max);
+  }
+
+  /** Entries forgotten at the bound (summed by the engine). */
+  get evicted(): number {
+    return this.keys.evicted;
+  }
+
+  statusOf(slot: number): string {
+    return this.status[slot]!;
+  }
+
+  refOf(slot: number): MessageRef {
+    return {
+      file: this.files[this.fileId[slot]!]!,
+      index: this.index[slot]!,
+      offset: this.offset[slot]!,
+      controlId: this.controlId[slot],
+    };
+  }
+
+  /** Record a status for a slot (new or known). */
+  write(slot: number, status: string, at: MessageRef): void {
+    if (slot >= this.index.length) this.grow(slot);
+    this.status[slot] = detach(status);
+    this.index[slot] = at.index;
+    this.offset[slot] = at.offset;
+    let f = this.fileIds.get(at.file);
+    if (f === undefined) this.fileIds.set(at.file, (f = this.files.push(at.file) - 1));
+    this.fileId[slot] = f;
+    this.controlId[slot] = at.controlId;
+  }
+
+  private grow(slot: number): void {
+    const n = Math.max(slot + 1, this.index.length * 2);
+    const index = new Float64Array(n);
+    index.set(this.index);
+    this.index = index;
+    const offset = new Float64Array(n);
+    offset.set(this.offset);
+    this.offset = offset;
+    const fileId = new Int32Array(n);
+    fileId.set(this.fileId);
+    this.fileId = fileId;
+  }
 }
 
-interface LastStatus {
-  status: string;
-  at: MessageRef;
+const newStatusTable = (f: SiteFacts) => new StatusTable(f.maxKeys);
+const newCancelled = (f: SiteFacts) => new HashedMap<MessageRef>(f.maxKeys);
+const newSeen = (f: SiteFacts) => new SeenMessages(f.maxKeys);
+
+/**
+ * The message's observations with a status and the status each had before (with where it was
+ * sent when that is a regression): the first `n` entries. One set of arrays for the run,
+ * refilled per message (no allocation), shared by the two status rules.
+ */
+interface Statuses {
+  view?: MessageView;
+  n: number;
+  obs: Obs[];
+  status: string[];
+  prev: (string | undefined)[];
+  prevAt: (MessageRef | undefined)[];
 }
 
-const statusCache = new WeakMap<object, { o: ObservationInfo; prev?: LastStatus }[]>();
+const STATUSES: Statuses = { n: 0, obs: [], status: [], prev: [], prevAt: [] };
+const KEY = new PartsHash();
+
+function seenStatus(
+  s: Statuses,
+  o: Obs,
+  status: string,
+  prev: string | undefined,
+  prevAt: MessageRef | undefined,
+): void {
+  s.obs[s.n] = o;
+  s.status[s.n] = status;
+  s.prev[s.n] = prev;
+  s.prevAt[s.n++] = prevAt;
+}
 
 /** Track the status of each observation once per message; returns the previous status of each. */
-function statuses(ctx: RuleContext): { o: ObservationInfo; prev?: LastStatus }[] {
-  const hit = statusCache.get(ctx.view);
-  if (hit) return hit;
-  const last = ctx.state(
-    'update.status',
-    () => new BoundedMap<string, LastStatus>(ctx.facts.maxKeys),
-  );
-  const out: { o: ObservationInfo; prev?: LastStatus }[] = [];
-  for (const o of ctx.view.observations) {
-    const key = obsKey(ctx, o);
-    if (!key || !o.status) continue;
-    const prev = last.get(key);
-    out.push({ o, prev });
+function statuses(ctx: RuleContext): Statuses {
+  const { view } = ctx;
+  const out = STATUSES;
+  if (out.view === view) return out;
+  out.view = view;
+  out.n = 0;
+  let table: StatusTable | undefined;
+  // Hash of patient + order, computed once per order group.
+  let prefixOf = -1;
+  let p1 = 0;
+  let p2 = 0;
+  const observations = view.observations;
+  for (let i = 0; i < observations.length; i++) {
+    const o = observations[i]!;
+    const order = o.orderIndex === undefined ? undefined : view.orders[o.orderIndex];
+    const status = o.status;
+    if (!order?.key || !o.code || !status) continue;
+    table ??= ctx.state('update.status', newStatusTable);
+    // Observation identity: patient, order, code and sub-id (OBX-4).
+    if (prefixOf !== o.orderIndex) {
+      const id = view.primaryId;
+      KEY.reset().add(id?.id).add(id?.authority);
+      KEY.add(order.filler ? 'F' : 'P').add(order.filler || order.placer);
+      prefixOf = o.orderIndex!;
+      p1 = KEY.h1;
+      p2 = KEY.h2;
+    }
+    KEY.from(p1, p2).add(o.codeSystem).add(o.code).add(o.subId);
+    const slot = table.keys.find(KEY);
+    if (slot < 0) {
+      seenStatus(out, o, status, undefined, undefined);
+      table.write(table.keys.add(KEY, null), status, ctx.ref);
+      continue;
+    }
+    const prev = table.statusOf(slot);
     // A late preliminary must not replace the final we remember.
-    if (!(prev && FINAL.has(prev.status) && PRELIMINARY.has(o.status)))
-      last.set(key, { status: o.status, at: ctx.ref });
+    const regression = FINAL.has(prev) && PRELIMINARY.has(status);
+    // Where the earlier status was sent: needed only to report a regression.
+    seenStatus(out, o, status, prev, regression ? table.refOf(slot) : undefined);
+    if (regression) continue;
+    table.write(slot, status, ctx.ref);
+    table.keys.touch(slot); // a write refreshes the key (oldest-first eviction)
   }
-  statusCache.set(ctx.view, out);
   return out;
+}
+
+// Findings are described in functions of their own, outside the rules' loops: a closure made
+// in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+
+function correctionFinding(ctx: RuleContext, o: Obs, prev: string | undefined): void {
+  ctx.report(() => ({
+    message: `corrected result (OBX-11 C) of ${o.code} with no earlier final result for it in the traffic${prev ? ` (last status ${prev})` : ''}`,
+    path: segPath('OBX', o.occurrence, 11),
+  }));
+}
+
+function regressionFinding(
+  ctx: RuleContext,
+  o: Obs,
+  status: string,
+  prev: string,
+  prevAt: MessageRef,
+): void {
+  ctx.report(() => ({
+    message: `${o.code} goes from ${prev} (message #${prevAt.index} of ${prevAt.file}) back to ${status}`,
+    path: segPath('OBX', o.occurrence, 11),
+    detail: { from: prev, to: status, earlier: prevAt },
+  }));
+}
+
+function cancelledFinding(ctx: RuleContext, o: Obs, at: MessageRef): void {
+  ctx.report(() => ({
+    message: `result ${o.code} for an order cancelled in message #${at.index} of ${at.file}`,
+    path: segPath('OBX', o.occurrence, 5),
+    detail: { cancelledIn: at },
+  }));
 }
 
 const correctionWithoutFinal: Rule = {
@@ -64,12 +206,11 @@ const correctionWithoutFinal: Rule = {
   action:
     'Confirm the receiver matches corrections to the original (same order, code, sub-id) and replaces it.',
   check(ctx) {
-    for (const { o, prev } of statuses(ctx)) {
-      if (o.status !== 'C' || (prev && FINAL.has(prev.status))) continue;
-      ctx.report({
-        message: `corrected result (OBX-11 C) of ${o.code.code} with no earlier final result for it in the traffic${prev ? ` (last status ${prev.status})` : ''}`,
-        path: segPath('OBX', o.occurrence, 11),
-      });
+    const s = statuses(ctx);
+    for (let i = 0; i < s.n; i++) {
+      const prev = s.prev[i];
+      if (s.status[i] === 'C' && !(prev && FINAL.has(prev)))
+        correctionFinding(ctx, s.obs[i]!, prev);
     }
   },
 };
@@ -83,13 +224,12 @@ const statusRegression: Rule = {
   action:
     "Make the receiver ignore preliminary results for observations already final, and fix the sender's ordering.",
   check(ctx) {
-    for (const { o, prev } of statuses(ctx)) {
-      if (!prev || !FINAL.has(prev.status) || !PRELIMINARY.has(o.status!)) continue;
-      ctx.report({
-        message: `${o.code.code} goes from ${prev.status} (message #${prev.at.index} of ${prev.at.file}) back to ${o.status}`,
-        path: segPath('OBX', o.occurrence, 11),
-        detail: { from: prev.status, to: o.status, earlier: prev.at },
-      });
+    const s = statuses(ctx);
+    for (let i = 0; i < s.n; i++) {
+      const prev = s.prev[i];
+      const prevAt = s.prevAt[i];
+      if (prev && prevAt && FINAL.has(prev) && PRELIMINARY.has(s.status[i]!))
+        regressionFinding(ctx, s.obs[i]!, s.status[i]!, prev, prevAt);
     }
   },
 };
@@ -102,77 +242,70 @@ const resultAfterCancel: Rule = {
   rationale: 'Results for a cancelled order are filed against an order clinicians think is gone.',
   action: 'Decide how results of cancelled orders are handled (reject or reinstate) and test it.',
   check(ctx) {
-    const cancelled = ctx.state(
-      'update.cancelled',
-      () => new BoundedMap<string, MessageRef>(ctx.facts.maxKeys),
-    );
-    const mrn = ctx.view.mrn ?? '';
-    const { orders } = ctx.view;
-    const keysOf = (i: number) => {
-      const o = orders[i]!;
-      return [o.placer && `${mrn}|P:${o.placer}`, o.filler && `${mrn}|F:${o.filler}`].filter(
-        Boolean,
-      ) as string[];
-    };
+    const cancelled = ctx.state('update.cancelled', newCancelled);
+    const { view } = ctx;
+    const { orders } = view;
+    if (orders.length === 0) return;
+    const id = view.primaryId;
+    // An order is patient + placer number (P) or filler number (F).
+    const orderKey = (kind: string, number: string) =>
+      KEY.reset().add(id?.id).add(id?.authority).add(kind).add(number);
+    const cancelledAt = (o: Ord) =>
+      (o.placer ? cancelled.get(orderKey('P', o.placer)) : undefined) ??
+      (o.filler ? cancelled.get(orderKey('F', o.filler)) : undefined);
     // Results first: a message that cancels and reports "X" in the same go is consistent.
-    for (const o of ctx.view.observations) {
-      if (o.orderIndex === undefined || NO_VALUE.has(o.status ?? '') || !o.valueRaw) continue;
-      const at = keysOf(o.orderIndex)
-        .map((k) => cancelled.get(k))
-        .find(Boolean);
-      if (!at) continue;
-      ctx.report({
-        message: `result ${o.code.code} for an order cancelled in message #${at.index} of ${at.file}`,
-        path: segPath('OBX', o.occurrence, 5),
-        detail: { cancelledIn: at },
-      });
-    }
-    orders.forEach((o, i) => {
+    if (cancelled.size > 0)
+      for (const o of view.observations) {
+        if (o.orderIndex === undefined || NO_VALUE.has(o.status ?? '') || !o.valueRaw) continue;
+        const at = cancelledAt(orders[o.orderIndex]!);
+        if (at) cancelledFinding(ctx, o, at);
+      }
+    for (const o of orders) {
       const cancels =
         CANCEL_CONTROL.has(o.control ?? '') ||
         CANCEL_STATUS.has(o.status ?? '') ||
         o.resultStatus === 'X';
-      if (cancels) for (const k of keysOf(i)) cancelled.set(k, ctx.ref);
-    });
+      if (!cancels) continue;
+      if (o.placer) cancelled.set(orderKey('P', o.placer), ctx.ref);
+      if (o.filler) cancelled.set(orderKey('F', o.filler), ctx.ref);
+    }
   },
 };
 
-/** FNV-1a over the text, skipping CR/LF so line-ending changes in transit do not count. */
-function contentHash(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 || c === 10) continue;
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return `${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
+/** The message being linted against the earlier one with its key (refilled per message). */
+interface ControlSeen {
+  view?: MessageView;
+  prev?: SeenMessage;
+  hash: number;
 }
 
-interface Sent {
-  hash: string;
-  at: MessageRef;
-}
+const CONTROL: ControlSeen = { hash: 0 };
 
-const controlCache = new WeakMap<object, { prev?: Sent; hash: string }>();
-
-function controlSeen(ctx: RuleContext): { prev?: Sent; hash: string } | undefined {
-  const hit = controlCache.get(ctx.view);
-  if (hit) return hit;
-  const id = ctx.view.controlId;
-  if (!id) return undefined;
-  const seen = ctx.state('update.control', () => new BoundedMap<string, Sent>(ctx.facts.maxKeys));
+function controlSeen(ctx: RuleContext): ControlSeen {
+  const { view } = ctx;
+  const c = CONTROL;
+  if (c.view === view) return c;
+  c.view = view;
+  c.prev = undefined;
+  const id = view.controlId;
+  if (!id) return c;
+  const seen = ctx.state('update.control', newSeen);
   // MSH-10 is unique per sending application and facility (MSH-3, MSH-4).
-  // MSH-n is fields[n - 1] of the MSH segment (MSH-1 is the separator itself).
-  const msh = ctx.msg.segments[0]!.fields;
-  const key = `${msh[2] ?? ''}|${msh[3] ?? ''}|${id}`;
-  const hash = contentHash(ctx.text);
-  const prev = seen.get(key);
-  if (!prev) seen.set(key, { hash, at: ctx.ref });
-  const out = { prev, hash };
-  controlCache.set(ctx.view, out);
-  return out;
+  const key = KEY.reset().add(view.msh[2]).add(view.msh[3]).add(id);
+  c.hash = contentHash(ctx.text, ctx.bytes);
+  c.prev = seen.get(key, ctx.ref.controlId);
+  if (!c.prev) seen.add(key, c.hash, ctx.ref);
+  return c;
+}
+
+function controlFinding(ctx: RuleContext, prev: SeenMessage, resent: boolean): void {
+  ctx.report(() => ({
+    message: resent
+      ? `message resent: same MSH-10 "${ctx.view.controlId}" and content as message #${prev.at.index} of ${prev.at.file}`
+      : `MSH-10 "${ctx.view.controlId}" was used for different content in message #${prev.at.index} of ${prev.at.file}`,
+    path: 'MSH-10',
+    detail: { first: prev.at },
+  }));
 }
 
 const controlIdReused: Rule = {
@@ -185,12 +318,7 @@ const controlIdReused: Rule = {
   action: 'Make the sender generate a unique MSH-10 per message (and keep it across resends).',
   check(ctx) {
     const s = controlSeen(ctx);
-    if (!s?.prev || s.prev.hash === s.hash) return;
-    ctx.report({
-      message: `MSH-10 "${ctx.view.controlId}" was used for different content in message #${s.prev.at.index} of ${s.prev.at.file}`,
-      path: 'MSH-10',
-      detail: { first: s.prev.at },
-    });
+    if (s.prev && s.prev.hash !== s.hash) controlFinding(ctx, s.prev, false);
   },
 };
 
@@ -203,12 +331,7 @@ const duplicateMessage: Rule = {
   action: 'Confirm the receiver de-duplicates on MSH-10 (scenario: duplicate message).',
   check(ctx) {
     const s = controlSeen(ctx);
-    if (!s?.prev || s.prev.hash !== s.hash) return;
-    ctx.report({
-      message: `message resent: same MSH-10 "${ctx.view.controlId}" and content as message #${s.prev.at.index} of ${s.prev.at.file}`,
-      path: 'MSH-10',
-      detail: { first: s.prev.at },
-    });
+    if (s.prev && s.prev.hash === s.hash) controlFinding(ctx, s.prev, true);
   },
 };
 
