@@ -9,7 +9,7 @@
 import { ACK_CODES, ackMshLine, ackSegments, buildAckFrom } from './ack.js';
 import type { AckHeader, AckOptions } from './ack.js';
 import { unescapeValue } from './escape.js';
-import type { Delimiters } from './types.js';
+import { delimitersOf, type Delimiters } from './types.js';
 
 /** The MSH line of a message, split on its field separator (index 0 "MSH", 1 MSH-2...). */
 export interface MshHeader {
@@ -49,15 +49,7 @@ export function parseDelimiters(text: string): Delimiters | undefined {
   const encEnd = text.indexOf(field, s + 4);
   const enc = encEnd === -1 ? text.slice(s + 4, lineEnd(text, s + 4)) : text.slice(s + 4, encEnd);
   if (enc.length < 4 || !distinct(field + enc)) return undefined;
-  const d: Delimiters = {
-    field,
-    component: enc[0]!,
-    repetition: enc[1]!,
-    escape: enc[2]!,
-    subcomponent: enc[3]!,
-  };
-  if (enc.length >= 5) d.truncation = enc[4];
-  return d;
+  return delimitersOf(field, enc);
 }
 
 /**

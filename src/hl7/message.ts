@@ -8,7 +8,7 @@
 import { UserError } from '../core/errors.js';
 import { escapeValue, unescapeValue } from './escape.js';
 import { formatPath, parsePath } from './path.js';
-import type { Delimiters, FieldPath } from './types.js';
+import { delimitersOf, type Delimiters, type FieldPath } from './types.js';
 
 export interface Segment {
   /** Segment id, e.g. `PID`. */
@@ -75,14 +75,7 @@ export class Hl7Message {
         },
       );
     }
-    const d: Delimiters = {
-      field,
-      component: enc[0]!,
-      repetition: enc[1]!,
-      escape: enc[2]!,
-      subcomponent: enc[3]!,
-    };
-    if (enc.length >= 5 && enc[4] !== undefined) d.truncation = enc[4];
+    const d = delimitersOf(field, enc);
     const segments: Segment[] = [];
     const terminators: string[] = [];
     const problems: string[] = [];

@@ -9,6 +9,19 @@ export interface Delimiters {
   truncation?: string;
 }
 
+/** Delimiters from MSH-1 and the MSH-2 encoding characters (already checked: 4+ distinct). */
+export function delimitersOf(field: string, enc: string): Delimiters {
+  const d: Delimiters = {
+    field,
+    component: enc[0]!,
+    repetition: enc[1]!,
+    escape: enc[2]!,
+    subcomponent: enc[3]!,
+  };
+  if (enc.length >= 5 && enc[4] !== undefined) d.truncation = enc[4];
+  return d;
+}
+
 export const DEFAULT_DELIMITERS: Delimiters = {
   field: '|',
   component: '^',
