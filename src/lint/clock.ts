@@ -5,10 +5,10 @@
  * zoneless value is cached on its (shared, cached) Ts.
  */
 import { UserError } from '../core/errors.js';
+import { zoneOffsetMinutes as offsetAt } from '../config/duration.js';
 import type { Ts } from './fast-fields.js';
 
 interface Zone {
-  format: Intl.DateTimeFormat;
   /** Offset in minutes per hour since the epoch. */
   hours: Map<number, number>;
 }
@@ -18,25 +18,15 @@ const zones = new Map<string, Zone>();
 function zoneOf(name: string): Zone {
   let z = zones.get(name);
   if (!z) {
-    let format: Intl.DateTimeFormat;
     try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone: name,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
     } catch {
       throw new UserError('E_LINT_CONFIG', `site.timeZone "${name}" is not an IANA time zone`, {
         location: { path: 'site.timeZone' },
         hint: 'use a zone name such as Europe/London or America/New_York',
       });
     }
-    z = { format, hours: new Map() };
+    z = { hours: new Map() };
     zones.set(name, z);
   }
   return z;
@@ -53,19 +43,7 @@ export function zoneOffsetMinutes(zone: string, epochMs: number): number {
   const hour = Math.floor(epochMs / 3_600_000);
   const hit = z.hours.get(hour);
   if (hit !== undefined) return hit;
-  const parts: Record<string, number> = {};
-  for (const p of z.format.formatToParts(new Date(epochMs))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const asUtc = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
-  );
-  const off = Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
+  const off = offsetAt(zone, epochMs);
   if (z.hours.size > 50_000) z.hours.clear();
   z.hours.set(hour, off);
   return off;
