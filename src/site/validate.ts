@@ -6,6 +6,18 @@ import type { Resource } from '../fhir/resources.js';
 
 export const WRITABLE = new Set(['Device', 'Procedure', 'Observation', 'Communication', 'List']);
 
+/** R4 event-status (Procedure.status, Communication.status). */
+const EVENT_STATUS = [
+  'preparation',
+  'in-progress',
+  'not-done',
+  'on-hold',
+  'stopped',
+  'completed',
+  'entered-in-error',
+  'unknown',
+];
+
 const STATUS: Record<string, string[]> = {
   Observation: [
     'registered',
@@ -17,27 +29,9 @@ const STATUS: Record<string, string[]> = {
     'entered-in-error',
     'unknown',
   ],
-  Procedure: [
-    'preparation',
-    'in-progress',
-    'not-done',
-    'on-hold',
-    'stopped',
-    'completed',
-    'entered-in-error',
-    'unknown',
-  ],
+  Procedure: EVENT_STATUS,
   Device: ['active', 'inactive', 'entered-in-error', 'unknown'],
-  Communication: [
-    'preparation',
-    'in-progress',
-    'not-done',
-    'on-hold',
-    'stopped',
-    'completed',
-    'entered-in-error',
-    'unknown',
-  ],
+  Communication: EVENT_STATUS,
   List: ['current', 'retired', 'entered-in-error'],
 };
 
