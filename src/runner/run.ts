@@ -426,10 +426,8 @@ export async function runReview(o: RunReviewOptions): Promise<RunReviewResult> {
         // exported log (csv, ndjson), or a run without that scenario, is checked here.
         const au = c.compliance?.audit;
         const inRun = p.scenarios.some((s) => s.scenario.steps.some((st) => st.type === 'audit'));
-        if (
-          au &&
-          (au.source !== undefined && au.source !== 'fhir' ? true : !(runsScenarios && inRun))
-        ) {
+        const exported = au?.source === 'csv' || au?.source === 'ndjson';
+        if (au && (exported || !(runsScenarios && inRun))) {
           t.start('audit');
           const audit = await checkAuditTrail({
             exchanges,
