@@ -4,8 +4,8 @@
  */
 import { patient as readPatient, priorIdentifiers, type PatientInfo } from '../hl7/index.js';
 import type { Patient, Reference } from '../fhir/resources.js';
-import { SYS } from './codes.js';
 import { lookupPatient, pidPatient, put, refuse, requirePatient, type FileCtx } from './context.js';
+import { sameMrn } from './profile.js';
 
 const MOVED_TYPES = [
   'ServiceRequest',
@@ -49,11 +49,7 @@ function register(ctx: FileCtx): void {
     ? ctx.store.clone(patient)
     : {
         resourceType: 'Patient',
-        identifier: info.identifiers.map((cx) => ({
-          ...(cx.type === 'MR' ? { type: { coding: [{ system: SYS.v2_0203, code: 'MR' }] } } : {}),
-          system: SYS.mrn(cx.authority),
-          value: cx.id,
-        })),
+        identifier: info.identifiers.map((cx) => ctx.opts.rules.patientIdentifier(cx)),
         active: true,
       };
   demographics(p, info);
@@ -112,17 +108,10 @@ function changeIdentifier(ctx: FileCtx): void {
   if (ctx.faults.has('correction-ignored')) return;
   const oldCx = priorIdentifiers(ctx.msg)[0]!;
   const c = ctx.store.clone(p);
-  const oldSys = SYS.mrn(oldCx.authority);
-  for (const i of c.identifier ?? [])
-    if (i.system === oldSys && i.value === oldCx.id) i.use = 'old';
+  for (const i of c.identifier ?? []) if (sameMrn(ctx.opts.rules, i, oldCx)) i.use = 'old';
   c.identifier = [
     ...(c.identifier ?? []),
-    {
-      use: 'usual',
-      ...(next.type === 'MR' ? { type: { coding: [{ system: SYS.v2_0203, code: 'MR' }] } } : {}),
-      system: SYS.mrn(next.authority),
-      value: next.id,
-    },
+    { use: 'usual', ...ctx.opts.rules.patientIdentifier(next) },
   ];
   put(ctx, c);
   ctx.store.setMeta('lastPatient', c.id!);

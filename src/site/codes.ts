@@ -202,10 +202,18 @@ export function obsValue(
   }
 }
 
-/** OBX-7 reference range: the text as sent, plus low/high when it reads as one. */
-export function referenceRange(text: string | undefined, u: Coded): Observation['referenceRange'] {
+/**
+ * OBX-7 reference range: the text as sent, plus low/high when it reads as one. Without `text`
+ * (the `minimal` profile) only the structured bounds are kept, and a range that gives none
+ * (`negative`) is left out: R4 obs-3 wants at least low, high or text.
+ */
+export function referenceRange(
+  text: string | undefined,
+  u: Coded,
+  o: { text: boolean } = { text: true },
+): Observation['referenceRange'] {
   if (!text) return undefined;
-  const rr: NonNullable<Observation['referenceRange']>[number] = { text };
+  const rr: NonNullable<Observation['referenceRange']>[number] = o.text ? { text } : {};
   const m = /^\s*([-+]?[\d.]+)\s*-\s*([-+]?[\d.]+)\s*$/.exec(text);
   const lt = /^\s*<=?\s*([\d.]+)\s*$/.exec(text);
   const gt = /^\s*>=?\s*([\d.]+)\s*$/.exec(text);
@@ -221,5 +229,5 @@ export function referenceRange(text: string | undefined, u: Coded): Observation[
     const low = quantity(gt[1], u);
     if (low) rr.low = low;
   }
-  return [rr];
+  return Object.keys(rr).length > 0 ? [rr] : undefined;
 }

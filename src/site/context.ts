@@ -8,7 +8,7 @@ import type { Patient, Resource } from '../fhir/resources.js';
 import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import type { Store } from './store.js';
-import { SYS } from './codes.js';
+import { sameMrn, type Mrn, type SiteProfile } from './profile.js';
 
 export interface CriticalHit {
   patientId: string;
@@ -76,36 +76,39 @@ export type Lookup =
   | { kind: 'unknown' };
 
 /** The current (not 'old') MRN of a patient, for messages and error texts. */
-export function currentMrn(p: Patient): { value: string; authority?: string } | undefined {
-  const id = p.identifier?.find((i) => i.use !== 'old' && i.system?.startsWith(SYS.mrn()));
-  if (!id?.value) return undefined;
-  const auth = id.system!.slice(SYS.mrn().length + 1);
-  return { value: id.value, ...(auth ? { authority: auth } : {}) };
+export function currentMrn(p: Patient, profile: SiteProfile): Mrn | undefined {
+  for (const i of p.identifier ?? []) {
+    if (i.use === 'old') continue;
+    const m = profile.mrnOf(i);
+    if (m) return m;
+  }
+  return undefined;
 }
 
 export function lookupPatient(ctx: FileCtx, cx: Cx): Lookup {
-  const system = SYS.mrn(cx.authority);
-  const found = ctx.store.byIdentifier<Patient>('Patient', system, cx.id);
+  const rules = ctx.opts.rules;
+  const carries = (p: Patient) => p.identifier?.some((i) => sameMrn(rules, i, cx)) ?? false;
+  // Candidates by value (any system), then the profile says which identifiers are this MRN.
+  const found = ctx.store.byIdentifier<Patient>('Patient', undefined, cx.id).filter(carries);
   if (found.length === 0) return { kind: 'unknown' };
   // Prefer a live patient when the identifier is on several (an 'old' one after A47).
   const live = found.find(
     (p) =>
-      p.active !== false &&
-      p.identifier?.some((i) => i.system === system && i.value === cx.id && i.use !== 'old'),
+      p.active !== false && p.identifier?.some((i) => sameMrn(rules, i, cx) && i.use !== 'old'),
   );
   if (live) return { kind: 'found', patient: live };
   const p = found[0]!;
   const into = p.link?.find((l) => l.type === 'replaced-by')?.other.reference;
   if (p.active === false && into) {
     const survivor = ctx.store.resolve<Patient>(into);
-    const mrn = survivor ? currentMrn(survivor)?.value : undefined;
+    const mrn = survivor ? currentMrn(survivor, rules)?.value : undefined;
     return {
       kind: 'retired',
       patient: p,
       why: `MRN ${cx.id} was retired (merged into ${mrn ?? into})`,
     };
   }
-  const now = currentMrn(p)?.value;
+  const now = currentMrn(p, rules)?.value;
   return {
     kind: 'retired',
     patient: p,

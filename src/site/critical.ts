@@ -1,8 +1,10 @@
 /**
  * Critical results (docs/site.md, Critical results): a Communication is filed with the result
- * (status preparation), then raised after the configured delay: status in-progress, `sent`,
- * and a notification message downstream; the downstream AA sets `received` (the recorded
- * acknowledgement). FHIR R4 communication.html.
+ * (status preparation), then raised after the configured delay. In `standard`: status
+ * in-progress, `sent`, and a notification message downstream; the downstream AA sets `received`
+ * (the recorded acknowledgement). In `minimal` the Communication is the notification: raised
+ * straight to completed with `sent` (R4 communication.html: `sent` is when it was sent; nothing
+ * acknowledges it, so no `received`).
  */
 import {
   isoWithOffset,
@@ -10,7 +12,6 @@ import {
   type Patient,
   type ServiceRequest,
 } from '../fhir/resources.js';
-import { SYS } from './codes.js';
 import { put, type CriticalHit, type FileCtx } from './context.js';
 import { NOTIFY_APP, criticalMessage } from './messages.js';
 import type { AuditInput } from './audit.js';
@@ -35,10 +36,12 @@ export function fileCritical(ctx: FileCtx, hit: CriticalHit): string | undefined
   if (ctx.faults.has('no-critical-notify')) return undefined;
   const n = ctx.store.nextSeq('critical');
   const text = `CRITICAL VALUE: ${hit.summary}`;
+  const rules = ctx.opts.rules;
+  const identifier = rules.criticalIdentifier(`GLC${n}`);
   const c = put<Communication>(ctx, {
     resourceType: 'Communication',
     id: ctx.opts.newId(),
-    identifier: [{ system: SYS.critical, value: `GLC${n}` }],
+    ...(identifier ? { identifier } : {}),
     basedOn: [{ reference: `ServiceRequest/${hit.orderId}` }],
     status: 'preparation',
     category: [
@@ -53,9 +56,7 @@ export function fileCritical(ctx: FileCtx, hit: CriticalHit): string | undefined
     about: hit.observationIds.map((id) => ({ reference: `Observation/${id}` })),
     recipient: [
       {
-        ...(hit.provider?.id
-          ? { identifier: { system: SYS.provider, value: hit.provider.id } }
-          : {}),
+        ...(hit.provider?.id ? { identifier: rules.identifier('PRN', hit.provider.id) } : {}),
         display: hit.provider?.name ?? hit.provider?.id ?? 'ordering provider',
       },
     ],
@@ -72,7 +73,13 @@ export function criticalDelay(ctx: { opts: FileCtx['opts']; faults: FileCtx['fau
     : ctx.opts.criticalDelayMs;
 }
 
-/** Raise a filed notification: sent time, status, and the message downstream. */
+/** Is this Communication a critical notification filed and not yet raised? */
+export function pendingCritical(store: Store, commId: string): boolean {
+  const p = store.meta.get(pendingKey(commId));
+  return p !== undefined && p !== '{}';
+}
+
+/** Raise a filed notification: sent time, status, and (standard) the message downstream. */
 export function raiseCritical(rt: RaiseHost, commId: string): void {
   const c = rt.store.get<Communication>('Communication', commId);
   if (!c || c.status !== 'preparation') return;
@@ -83,32 +90,35 @@ export function raiseCritical(rt: RaiseHost, commId: string): void {
   rt.tx(() => {
     const now = rt.opts.clock();
     const u = rt.store.clone(c);
-    u.status = rt.outbound.enabled ? 'in-progress' : 'completed';
+    const byMessage = rt.opts.rules.notifyByMessage && rt.outbound.enabled;
+    u.status = byMessage ? 'in-progress' : 'completed';
     u.sent = isoWithOffset(now, rt.opts.localOffsetMinutes);
     rt.store.put(u);
     rt.store.setMeta(pendingKey(commId), '{}');
     const controlId = u.identifier?.[0]?.value ?? `GLC${commId}`;
-    rt.queue(
-      'critical',
-      () =>
-        criticalMessage(
-          {
-            patient: rt.store.resolve<Patient>(u.subject?.reference),
-            order: rt.store.resolve<ServiceRequest>(u.basedOn?.[0]?.reference),
-            obxSegments: pending.obx,
-            text: pending.text,
-          },
-          {
-            app: rt.opts.app,
-            facility: rt.opts.facility,
-            to: NOTIFY_APP,
-            now,
-            offsetMinutes: rt.opts.localOffsetMinutes,
-            controlId,
-          },
-        ),
-      commId,
-    );
+    if (byMessage)
+      rt.queue(
+        'critical',
+        () =>
+          criticalMessage(
+            {
+              patient: rt.store.resolve<Patient>(u.subject?.reference),
+              order: rt.store.resolve<ServiceRequest>(u.basedOn?.[0]?.reference),
+              obxSegments: pending.obx,
+              text: pending.text,
+            },
+            {
+              app: rt.opts.app,
+              facility: rt.opts.facility,
+              to: NOTIFY_APP,
+              now,
+              offsetMinutes: rt.opts.localOffsetMinutes,
+              controlId,
+              rules: rt.opts.rules,
+            },
+          ),
+        commId,
+      );
     rt.audit({
       kind: 'system',
       action: 'U',

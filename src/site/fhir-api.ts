@@ -9,7 +9,7 @@ import { operationOutcome, type Observation, type Resource } from '../fhir/resou
 import { INTERACTION, type AuditInput } from './audit.js';
 import type { ResolvedOptions } from './options.js';
 import type { Runtime } from './runtime.js';
-import { RESOURCE_TYPES, SEARCH_PARAMS, SearchError, search, type Query } from './search.js';
+import { SearchError, paramsFor, resourceTypesFor, search, type Query } from './search.js';
 import { applyFailedCycle, cycleFailed, isCycleResult } from './sterilization.js';
 import { WRITABLE, checkResource } from './validate.js';
 
@@ -81,34 +81,77 @@ function searchedPatients(q: Query): string[] {
   return [...new Set(out.filter((r) => /^Patient\/[^/]+$/.test(r)))];
 }
 
+/**
+ * What this site does, per profile (R4 capabilitystatement.html): the resource types served and,
+ * per type, every search parameter applied (common ones included), so that a client can tell
+ * before searching what would be ignored or refused.
+ */
 function capability(opts: ResolvedOptions, now: number): Resource {
+  const rules = opts.rules;
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
     date: new Date(now).toISOString(),
     kind: 'instance',
     software: { name: 'golive reference site' },
-    implementation: { description: 'golive reference site (simulated LIS/EHR)' },
+    implementation: {
+      description: `golive reference site (simulated LIS/EHR), ${rules.name} profile`,
+    },
     fhirVersion: '4.0.1',
     format: ['json'],
     rest: [
       {
         mode: 'server',
-        resource: RESOURCE_TYPES.map((type) => ({
+        documentation:
+          rules.searchHandling === 'lenient'
+            ? 'Unknown search parameters are ignored and left out of Bundle.link[self] unless Prefer: handling=strict.'
+            : 'Unknown search parameters are refused (400) unless Prefer: handling=lenient.',
+        resource: resourceTypesFor(rules).map((type) => ({
           type,
           interaction: [
             { code: 'read' },
             { code: 'search-type' },
             ...(WRITABLE.has(type) ? [{ code: 'create' }, { code: 'update' }] : []),
           ],
-          searchParam: Object.entries(SEARCH_PARAMS[type]!).map(([name, d]) => ({
+          searchParam: Object.entries(paramsFor(rules, type)).map(([name, d]) => ({
             name,
             type: d.kind,
+            ...(d.identifier
+              ? { documentation: 'token modifier :of-type supported (system|code|value)' }
+              : {}),
           })),
         })),
       },
     ],
   };
+}
+
+/** `Prefer: handling=strict|lenient` (R4 search.html#errors), else the profile's default. */
+function handlingOf(req: FastifyRequest, opts: ResolvedOptions): 'strict' | 'lenient' {
+  const prefer = req.headers.prefer;
+  const m = /(?:^|[;,\s])handling=(strict|lenient)\b/.exec(
+    Array.isArray(prefer) ? prefer.join(',') : (prefer ?? ''),
+  );
+  return (m?.[1] as 'strict' | 'lenient' | undefined) ?? opts.rules.searchHandling;
+}
+
+/**
+ * The query parts the self link keeps: paging is re-added by the bundle, and a parameter the
+ * search ignored is left out so the client can see it was not applied (R4 search.html#errors).
+ */
+function appliedParts(rawQuery: string, ignored: string[]): string[] {
+  const skip = new Set(ignored);
+  return rawQuery.split('&').filter((p) => {
+    if (!p || /^_(count|offset)=/.test(p)) return false;
+    const key = p.split('=')[0]!;
+    let name = key;
+    try {
+      name = decodeURIComponent(key.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape is kept as written.
+    }
+    return !skip.has(name);
+  });
 }
 
 export async function startApi(host: ApiHost, port: number): Promise<FastifyInstance> {
@@ -193,8 +236,9 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
     send(reply, 200, capability(opts, opts.clock())),
   );
 
+  const types = new Set(resourceTypesFor(opts.rules));
   const knownType = (type: string, reply: FastifyReply) => {
-    if (RESOURCE_TYPES.includes(type)) return true;
+    if (types.has(type)) return true;
     void outcome(reply, 404, 'not-supported', `resource type "${type}" is not supported here`);
     return false;
   };
@@ -219,9 +263,13 @@ export async function startApi(host: ApiHost, port: number): Promise<FastifyInst
     try {
       const count = num('_count', 50, 500);
       const offset = num('_offset', 0, Number.MAX_SAFE_INTEGER);
-      const all = search(rt.store, type, q);
+      const found = search(rt.store, type, q, {
+        rules: opts.rules,
+        handling: handlingOf(req, opts),
+      });
+      const all = found.resources;
       const page = all.slice(offset, offset + count);
-      const keep = rawQuery.split('&').filter((p) => p && !/^_(count|offset)=/.test(p));
+      const keep = appliedParts(rawQuery, found.ignored);
       const bundle = searchset(page, {
         base: host.fhirBase(),
         type,

@@ -162,6 +162,7 @@ export class Inbound {
             now,
             offsetMinutes: opts.localOffsetMinutes,
             controlId: `GLR${seq}`,
+            rules: opts.rules,
           }),
         );
       }

@@ -10,3 +10,11 @@ export { FAULTS, FAULT_NAMES, FaultSet, parseFaultList, type FaultName } from '.
 export { SYS } from './codes.js';
 export { FORWARD_APP, NOTIFY_APP } from './messages.js';
 export { STERILIZATION, CYCLE_ID } from './sterilization.js';
+export {
+  PROFILES,
+  PROFILE_NAMES,
+  UNREPRESENTABLE,
+  faultsFor,
+  type ProfileName,
+  type SiteProfile,
+} from './profile.js';

@@ -5,6 +5,7 @@
 import { Hl7Message, formatDtm } from '../hl7/index.js';
 import type { Patient, ServiceRequest } from '../fhir/resources.js';
 import { currentMrn } from './context.js';
+import { valueOf, type SiteProfile } from './profile.js';
 
 export const FORWARD_APP = 'DOWNSTREAM-EHR';
 export const NOTIFY_APP = 'CRITICAL-NOTIFY';
@@ -16,6 +17,8 @@ interface Header {
   now: number;
   offsetMinutes: number;
   controlId: string;
+  /** How the site's identifiers read (PID-3 and OBR-2/3 come from them). */
+  rules: SiteProfile;
 }
 
 function header(msg: Hl7Message, h: Header): void {
@@ -30,8 +33,8 @@ function header(msg: Hl7Message, h: Header): void {
   msg.set('MSH-16', '');
 }
 
-function setPid(msg: Hl7Message, p: Patient | undefined): void {
-  const mrn = p ? currentMrn(p) : undefined;
+function setPid(msg: Hl7Message, p: Patient | undefined, rules: SiteProfile): void {
+  const mrn = p ? currentMrn(p, rules) : undefined;
   if (!mrn) return;
   if (!msg.segment('PID')) return;
   msg.set('PID-3', '');
@@ -48,7 +51,7 @@ export function forwardedResult(
 ): string {
   const msg = filed.clone();
   header(msg, h);
-  setPid(msg, patient);
+  setPid(msg, patient, h.rules);
   return msg.toCanonical();
 }
 
@@ -65,13 +68,13 @@ export function criticalMessage(
   header(msg, h);
   const p = input.patient;
   msg.addSegment(['PID', '1']);
-  setPid(msg, p);
+  setPid(msg, p, h.rules);
   if (p?.name?.[0]?.family) msg.set('PID-5.1', p.name[0].family);
   if (p?.name?.[0]?.given?.[0]) msg.set('PID-5.2', p.name[0].given[0]);
   msg.addSegment(['OBR', '1']);
   const ids = input.order?.identifier ?? [];
-  const placer = ids.find((i) => i.system === 'urn:golive:placer')?.value;
-  const filler = ids.find((i) => i.system === 'urn:golive:filler')?.value;
+  const placer = valueOf(h.rules, ids, 'PLAC');
+  const filler = valueOf(h.rules, ids, 'FILL');
   if (placer) msg.set('OBR-2', placer);
   if (filler) msg.set('OBR-3', filler);
   const code = input.order?.code?.coding?.[0];

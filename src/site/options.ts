@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { FaultSet } from './faults.js';
+import { PROFILE_NAMES, PROFILES, faultsFor, type SiteProfile } from './profile.js';
 
 const hostPort = z
   .union([
@@ -21,6 +22,8 @@ const port = z.number().int().min(0).max(65535);
 const ms = z.number().int().min(0);
 
 export const siteOptionsSchema = z.strictObject({
+  /** How the site represents what it files (docs/site.md, Profiles). */
+  profile: z.enum(PROFILE_NAMES).default('standard'),
   mllpPort: port.default(0),
   fhirPort: port.default(0),
   downstream: hostPort.optional(),
@@ -86,6 +89,8 @@ export type ResolvedOptions = z.output<typeof siteOptionsSchema> & {
   newId: () => string;
   log: (line: string) => void;
   faultSet: FaultSet;
+  /** The representation rules of `profile`. */
+  rules: SiteProfile;
 };
 
 export function resolveOptions(input: SiteOptions = {}): ResolvedOptions {
@@ -99,11 +104,22 @@ export function resolveOptions(input: SiteOptions = {}): ResolvedOptions {
       hint: 'see docs/site.md, section Options',
     });
   }
+  const faultSet = new FaultSet(parsed.data.faults);
+  const profile = parsed.data.profile;
+  const unfit = faultSet.names.filter((f) => !faultsFor(profile).includes(f));
+  if (unfit.length > 0) {
+    throw new UserError(
+      'E_SITE_FAULT',
+      `fault(s) ${unfit.join(', ')} cannot be represented in the ${profile} profile`,
+      { location: { path: 'faults' }, hint: 'see docs/site.md, section Faults by profile' },
+    );
+  }
   return {
     ...parsed.data,
     clock: clock ?? Date.now,
     newId: newId ?? (() => crypto.randomUUID()),
     log: log ?? (() => {}),
-    faultSet: new FaultSet(parsed.data.faults),
+    faultSet,
+    rules: PROFILES[profile],
   };
 }

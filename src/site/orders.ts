@@ -3,18 +3,45 @@
  * specimens they carry (chapter 7 SPM). Results reuse `findOrder` and `ensureSpecimen`.
  */
 import { orders as readOrders, parseDtm, type OrderInfo } from '../hl7/index.js';
-import type { ServiceRequest, Specimen } from '../fhir/resources.js';
-import { SYS, concept, dtmEpoch, fhirTime, priority } from './codes.js';
+import type { Identifier, Resource, ServiceRequest, Specimen } from '../fhir/resources.js';
+import { concept, dtmEpoch, fhirTime, priority } from './codes.js';
 import { put, refuse, requirePatient, type FileCtx } from './context.js';
+import { valueOf, type IdKind } from './profile.js';
+
+/**
+ * Resources of `type` carrying a number of one kind (placer, filler, accession): candidates by
+ * value from the index, then the profile says which identifiers are that kind (by system in
+ * `standard`, by v2-0203 type in `minimal`).
+ */
+export function byNumber<T extends Resource>(
+  ctx: FileCtx,
+  type: string,
+  kind: IdKind,
+  value: string,
+): T[] {
+  const rules = ctx.opts.rules;
+  return ctx.store
+    .byIdentifier<T>(type, undefined, value)
+    .filter((r) =>
+      [...((r.identifier as Identifier[] | undefined) ?? []), r.accessionIdentifier as Identifier]
+        .filter(Boolean)
+        .some((i) => i.value === value && rules.kindOf(i) === kind),
+    );
+}
 
 export function findOrder(ctx: FileCtx, o: OrderInfo): ServiceRequest | undefined {
-  const pick = (sys: string, v: string | undefined) => {
+  const pick = (kind: IdKind, v: string | undefined) => {
     if (!v) return undefined;
-    const all = ctx.store.byIdentifier<ServiceRequest>('ServiceRequest', sys, v);
+    const all = byNumber<ServiceRequest>(ctx, 'ServiceRequest', kind, v);
     // reentry-duplicates can leave several: the newest one answers.
     return all.sort((a, b) => (a.meta!.lastUpdated! < b.meta!.lastUpdated! ? 1 : -1))[0];
   };
-  return pick(SYS.placer, o.placer) ?? pick(SYS.filler, o.filler);
+  return pick('PLAC', o.placer) ?? pick('FILL', o.filler);
+}
+
+/** The filler number of an order (the site assigns `F<placer>` when none was sent). */
+export function fillerOf(ctx: FileCtx, sr: ServiceRequest): string | undefined {
+  return valueOf(ctx.opts.rules, sr.identifier, 'FILL');
 }
 
 export function orderNumber(o: OrderInfo): string {
@@ -26,7 +53,7 @@ function details(ctx: FileCtx, sr: ServiceRequest, o: OrderInfo, index: number):
   else if (!sr.code) refuse('101', `OBR[${index}]-4`, `required field OBR-4 is missing`);
   sr.priority = ctx.faults.has('stat-downgraded') ? 'routine' : priority(o.priority);
   const requester = ctx.msg.get(`ORC[${index}]-12.1`) ?? ctx.msg.get(`OBR[${index}]-16.1`);
-  if (requester) sr.requester = { identifier: { system: SYS.provider, value: requester } };
+  if (requester) sr.requester = { identifier: ctx.opts.rules.identifier('PRN', requester) };
   const when = ctx.msg.get(`ORC[${index}]-9.1`);
   const authored = when ? fhirTime(parseDtm(when), ctx.opts.localOffsetMinutes) : undefined;
   if (authored) sr.authoredOn = authored;
@@ -40,9 +67,10 @@ export function ensureSpecimen(
   opts: { relabel?: boolean } = {},
 ): Specimen {
   const current = ctx.store.resolve<Specimen>(sr.specimen?.[0]?.reference);
-  const filler = sr.identifier?.find((i) => i.system === SYS.filler)?.value;
+  const filler = fillerOf(ctx, sr);
   const label = o.specimenId ?? current?.accessionIdentifier?.value ?? filler ?? o.placer!;
-  const byLabel = ctx.store.byIdentifier<Specimen>('Specimen', SYS.accession, label)[0];
+  const byLabel = byNumber<Specimen>(ctx, 'Specimen', 'ACSN', label)[0];
+  const accession = () => ctx.opts.rules.identifier('ACSN', label);
   let sp: Specimen;
   if (byLabel) sp = ctx.store.clone(byLabel);
   else if (current && opts.relabel && !ctx.faults.has('relabel-orphan')) {
@@ -52,15 +80,15 @@ export function ensureSpecimen(
     sp.identifier = (sp.identifier ?? []).map((i) =>
       i.value === old ? { ...i, use: 'old' as const } : i,
     );
-    sp.identifier.push({ system: SYS.accession, value: label });
-    sp.accessionIdentifier = { system: SYS.accession, value: label };
+    sp.identifier.push(accession());
+    sp.accessionIdentifier = accession();
   } else if (current && !o.specimenId) sp = ctx.store.clone(current);
   else {
     sp = {
       resourceType: 'Specimen',
       id: ctx.opts.newId(),
-      identifier: [{ system: SYS.accession, value: label }],
-      accessionIdentifier: { system: SYS.accession, value: label },
+      identifier: [accession()],
+      accessionIdentifier: accession(),
       status: 'available',
     };
   }
@@ -99,6 +127,15 @@ function stability(ctx: FileCtx, sp: Specimen, o: OrderInfo): void {
   });
 }
 
+/** Placer (when sent) and filler number of a new order; `F<placer>` when no filler was sent. */
+export function orderIdentifiers(ctx: FileCtx, o: OrderInfo): Identifier[] {
+  const rules = ctx.opts.rules;
+  return [
+    ...(o.placer ? [rules.identifier('PLAC', o.placer)] : []),
+    rules.identifier('FILL', o.filler ?? `F${o.placer}`),
+  ];
+}
+
 function newOrder(ctx: FileCtx, o: OrderInfo, index: number): void {
   const patient = requirePatient(ctx);
   const existing = findOrder(ctx, o);
@@ -109,22 +146,7 @@ function newOrder(ctx: FileCtx, o: OrderInfo, index: number): void {
     : {
         resourceType: 'ServiceRequest',
         id: ctx.opts.newId(),
-        identifier: [
-          ...(o.placer
-            ? [
-                {
-                  type: { coding: [{ system: SYS.v2_0203, code: 'PLAC' }] },
-                  system: SYS.placer,
-                  value: o.placer,
-                },
-              ]
-            : []),
-          {
-            type: { coding: [{ system: SYS.v2_0203, code: 'FILL' }] },
-            system: SYS.filler,
-            value: o.filler ?? `F${o.placer}`,
-          },
-        ],
+        identifier: orderIdentifiers(ctx, o),
         status: 'active',
         intent: 'order',
         subject: { reference: `Patient/${patient.id}` },

@@ -1,6 +1,6 @@
 /**
- * Results (ORU^R01, v2.5.1 chapter 7): one DiagnosticReport per OBR, one Observation per OBX
- * key, with the clinical rules of docs/site.md (corrections supersede, retractions leave
+ * Results (ORU^R01, v2.5.1 chapter 7): one DiagnosticReport per OBR (profiles that file them),
+ * one Observation per OBX key, with the clinical rules of docs/site.md (corrections supersede, retractions leave
  * nothing current, a late preliminary never overwrites a final, cancelled orders refuse).
  */
 import {
@@ -24,13 +24,19 @@ import {
   referenceRange,
 } from './codes.js';
 import { pidPatient, put, refuse, type CriticalHit, type FileCtx } from './context.js';
-import { ensureSpecimen, findOrder, orderNumber } from './orders.js';
+import {
+  byNumber,
+  ensureSpecimen,
+  fillerOf,
+  findOrder,
+  orderIdentifiers,
+  orderNumber,
+} from './orders.js';
 
 const CRITICAL_FLAGS = new Set(['HH', 'LL', 'AA']);
 
-function fillerOf(sr: ServiceRequest): string {
-  return sr.identifier?.find((i) => i.system === SYS.filler)?.value ?? sr.id!;
-}
+/** The filler number that keys an order's results (the resource id when it has none). */
+const resultFiller = (ctx: FileCtx, sr: ServiceRequest): string => fillerOf(ctx, sr) ?? sr.id!;
 
 /** The unknown-order defect: invent an order for whichever patient was touched last. */
 function guessOrder(ctx: FileCtx, o: OrderInfo): ServiceRequest | undefined {
@@ -40,10 +46,7 @@ function guessOrder(ctx: FileCtx, o: OrderInfo): ServiceRequest | undefined {
   return put(ctx, {
     resourceType: 'ServiceRequest',
     id: ctx.opts.newId(),
-    identifier: [
-      ...(o.placer ? [{ system: SYS.placer, value: o.placer }] : []),
-      { system: SYS.filler, value: o.filler ?? `F${o.placer}` },
-    ],
+    identifier: orderIdentifiers(ctx, o),
     status: 'active',
     intent: 'order',
     subject: { reference: `Patient/${patient.id}` },
@@ -76,10 +79,10 @@ function fileObservation(
   const status = OBX_STATUS[x.status];
   if (!status)
     refuse('103', `${where}-11`, `unknown result status OBX-11 "${x.status}" (table 0085)`);
-  const key = `${fillerOf(sr)}/${x.code.code}/${x.subId ?? ''}`;
-  const existing = ctx.forceInsert
-    ? undefined
-    : ctx.store.byIdentifier<Observation>('Observation', SYS.obs, key)[0];
+  const key = `${resultFiller(ctx, sr)}/${x.code.code}/${x.subId ?? ''}`;
+  const rules = ctx.opts.rules;
+  const existingId = ctx.forceInsert ? undefined : rules.findObservation(ctx.store, key);
+  const existing = existingId ? ctx.store.get<Observation>('Observation', existingId) : undefined;
   if (existing) {
     if (
       status === 'preliminary' &&
@@ -95,7 +98,9 @@ function fileObservation(
     : {
         resourceType: 'Observation',
         id: ctx.opts.newId(),
-        identifier: [{ system: SYS.obs, value: key }],
+        ...(rules.observationIdentifier(key)
+          ? { identifier: rules.observationIdentifier(key) }
+          : {}),
         status,
         category: [{ coding: [{ system: SYS.obsCategory, code: 'laboratory' }] }],
         code: concept(x.code),
@@ -123,7 +128,7 @@ function fileObservation(
       delete obs[k];
     Object.assign(obs, v.value);
   }
-  const rr = referenceRange(x.referenceRange, x.units);
+  const rr = referenceRange(x.referenceRange, x.units, { text: rules.rangeText });
   if (rr) obs.referenceRange = rr;
   else delete obs.referenceRange;
   const interp = interpretation(x.flags);
@@ -133,7 +138,9 @@ function fileObservation(
   if (eff) obs.effectiveDateTime = eff;
   const issued = fhirInstant(x.analyzedAt);
   if (issued) obs.issued = issued;
-  return put(ctx, obs);
+  const stored = put(ctx, obs);
+  if (!existing) rules.keyObservation(ctx.store, key, stored.id!);
+  return stored;
 }
 
 function reportStatus(o: OrderInfo, current: Observation[], existing?: DiagnosticReport): string {
@@ -207,16 +214,35 @@ export function fileResults(ctx: FileCtx): void {
   });
 }
 
-function fileReport(ctx: FileCtx, o: OrderInfo, sr: ServiceRequest, specimenId: string): void {
-  const filler = fillerOf(sr);
-  const existing = ctx.forceInsert
-    ? undefined
-    : ctx.store.byIdentifier<DiagnosticReport>('DiagnosticReport', SYS.filler, filler)[0];
-  const srRef = `ServiceRequest/${sr.id}`;
-  const current = ctx.store
+/** An order's current results (not entered-in-error), oldest first. */
+function currentResults(ctx: FileCtx, srRef: string): Observation[] {
+  return ctx.store
     .byBasedOn<Observation>('Observation', srRef)
     .filter((x) => x.status !== 'entered-in-error')
     .sort((a, b) => (a.meta!.lastUpdated! < b.meta!.lastUpdated! ? -1 : 1));
+}
+
+/** A final report completes its order (ServiceRequest.status, R4 request-status). */
+function complete(ctx: FileCtx, sr: ServiceRequest, reportStatus: string): void {
+  if (reportStatus !== 'final' || sr.status !== 'active') return;
+  const c = ctx.store.clone(ctx.store.get<ServiceRequest>('ServiceRequest', sr.id!)!);
+  c.status = 'completed';
+  put(ctx, c);
+}
+
+/** Without DiagnosticReports (`minimal`) the order still completes when its report would be final. */
+function fileWithoutReport(ctx: FileCtx, o: OrderInfo, sr: ServiceRequest): void {
+  complete(ctx, sr, reportStatus(o, currentResults(ctx, `ServiceRequest/${sr.id}`)));
+}
+
+function fileReport(ctx: FileCtx, o: OrderInfo, sr: ServiceRequest, specimenId: string): void {
+  if (!ctx.opts.rules.diagnosticReport) return fileWithoutReport(ctx, o, sr);
+  const filler = resultFiller(ctx, sr);
+  const existing = ctx.forceInsert
+    ? undefined
+    : byNumber<DiagnosticReport>(ctx, 'DiagnosticReport', 'FILL', filler)[0];
+  const srRef = `ServiceRequest/${sr.id}`;
+  const current = currentResults(ctx, srRef);
   const dr: DiagnosticReport = existing
     ? ctx.store.clone(existing)
     : {
@@ -237,9 +263,5 @@ function fileReport(ctx: FileCtx, o: OrderInfo, sr: ServiceRequest, specimenId: 
   const issued = fhirInstant(o.reportedAt);
   if (issued) dr.issued = issued;
   put(ctx, dr);
-  if (dr.status === 'final' && sr.status === 'active') {
-    const c = ctx.store.clone(ctx.store.get<ServiceRequest>('ServiceRequest', sr.id!)!);
-    c.status = 'completed';
-    put(ctx, c);
-  }
+  complete(ctx, sr, dr.status);
 }

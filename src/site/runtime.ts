@@ -4,13 +4,12 @@
  */
 import { isoWithOffset, type Communication, type Resource } from '../fhir/resources.js';
 import { auditEvent, type AuditInput } from './audit.js';
-import { SYS } from './codes.js';
 import { SiteDb, type ChangeSet, type OutboundRow } from './db.js';
 import { Journal } from './journal.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
 import { Store } from './store.js';
-import { raiseCritical } from './critical.js';
+import { pendingCritical, raiseCritical } from './critical.js';
 
 export class Runtime {
   readonly store: Store;
@@ -41,8 +40,8 @@ export class Runtime {
     }
     // Notifications filed but not yet raised when the site stopped are raised now.
     for (const c of this.store.all<Communication>('Communication')) {
-      if (c.status === 'preparation' && c.identifier?.some((i) => i.system === SYS.critical))
-        this.schedule(c.id!, 0);
+      // Known by the site's pending entry, not an identifier (`minimal` writes none).
+      if (c.status === 'preparation' && pendingCritical(this.store, c.id!)) this.schedule(c.id!, 0);
     }
   }
 

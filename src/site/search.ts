@@ -1,7 +1,10 @@
 /**
  * FHIR search over the store (R4 search.html): token, reference, date and string parameters,
- * comma = OR, repeated parameter = AND, strict handling (an unknown parameter or modifier is an
- * error, as with `Prefer: handling=strict`).
+ * comma = OR, repeated parameter = AND. Handling of an unknown parameter (search.html#errors):
+ * strict answers 400, lenient ignores it and reports it as ignored so the caller leaves it out
+ * of Bundle.link[self]. An unsupported modifier is always refused (search.html#modifiers: a
+ * server SHALL reject a parameter with a modifier it does not support). The parameters and
+ * types served depend on the site profile (docs/site.md, Profiles).
  */
 import {
   dateRange,
@@ -10,6 +13,7 @@ import {
   type Reference,
   type Resource,
 } from '../fhir/resources.js';
+import type { SiteProfile } from './profile.js';
 import type { Store } from './store.js';
 
 type Kind = 'token' | 'reference' | 'date' | 'string';
@@ -18,6 +22,8 @@ interface ParamDef {
   get: (r: Resource) => unknown[];
   /** For `patient`: the reference must point to a Patient. */
   targetType?: string;
+  /** The values are Identifiers: the token modifier `:of-type` applies. */
+  identifier?: boolean;
 }
 
 const arr = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -33,7 +39,11 @@ const subject = at('subject');
 const common: Record<string, ParamDef> = {
   _id: { kind: 'token', get: (r) => [r.id] },
   _lastUpdated: { kind: 'date', get: at('meta', 'lastUpdated') },
-  identifier: { kind: 'token', get: (r) => [...arr(r.identifier), ...arr(r.accessionIdentifier)] },
+  identifier: {
+    kind: 'token',
+    get: (r) => [...arr(r.identifier), ...arr(r.accessionIdentifier)],
+    identifier: true,
+  },
 };
 const clinical: Record<string, ParamDef> = {
   patient: { kind: 'reference', get: subject, targetType: 'Patient' },
@@ -60,7 +70,7 @@ export const SEARCH_PARAMS: Record<string, Record<string, ParamDef>> = {
   },
   Specimen: {
     ...clinical,
-    accession: { kind: 'token', get: at('accessionIdentifier') },
+    accession: { kind: 'token', get: at('accessionIdentifier'), identifier: true },
     collected: { kind: 'date', get: at('collection', 'collectedDateTime') },
   },
   Observation: {
@@ -113,7 +123,11 @@ export const SEARCH_PARAMS: Record<string, Record<string, ParamDef>> = {
     subtype: { kind: 'token', get: at('subtype') },
     type: { kind: 'token', get: at('type') },
     entity: { kind: 'reference', get: at('entity', 'what') },
-    'entity-identifier': { kind: 'token', get: at('entity', 'what', 'identifier') },
+    'entity-identifier': {
+      kind: 'token',
+      get: at('entity', 'what', 'identifier'),
+      identifier: true,
+    },
     altid: { kind: 'token', get: at('agent', 'altId') },
     'agent-name': { kind: 'string', get: at('agent', 'who', 'display') },
     address: { kind: 'string', get: at('agent', 'network', 'address') },
@@ -122,6 +136,19 @@ export const SEARCH_PARAMS: Record<string, Record<string, ParamDef>> = {
 };
 
 export const RESOURCE_TYPES = Object.keys(SEARCH_PARAMS);
+
+/** The resource types a profile serves (`minimal` files no DiagnosticReport). */
+export function resourceTypesFor(rules: SiteProfile): string[] {
+  return RESOURCE_TYPES.filter((t) => rules.diagnosticReport || t !== 'DiagnosticReport');
+}
+
+/** Every search parameter of a type in a profile, the common ones included. */
+export function paramsFor(rules: SiteProfile, type: string): Record<string, ParamDef> {
+  const all: Record<string, ParamDef> = { ...common, ...SEARCH_PARAMS[type] };
+  for (const name of rules.unsupportedParams[type] ?? []) delete all[name];
+  return all;
+}
+
 /** Parameters that shape the result, not the match. */
 const RESULT_PARAMS = new Set(['_count', '_offset', '_sort', '_total', '_format']);
 
@@ -146,6 +173,24 @@ function matchToken(values: unknown[], q: string): boolean {
     if (sys !== undefined && sys !== '' && t.system !== sys) return false;
     if (sys === '' && t.system) return false;
     return code === '' ? sys !== undefined : t.code === code;
+  });
+}
+
+/**
+ * `identifier:of-type=[system]|[code]|[value]` (R4 search.html#token, modifier of-type): an
+ * Identifier whose type has a coding system|code and whose value is value. All three parts
+ * are required.
+ */
+function matchOfType(values: unknown[], q: string): boolean {
+  const first = q.indexOf('|');
+  const second = first === -1 ? -1 : q.indexOf('|', first + 1);
+  if (second === -1) throw new SearchError(`":of-type" wants system|code|value, got "${q}"`);
+  const [sys, code, value] = [q.slice(0, first), q.slice(first + 1, second), q.slice(second + 1)];
+  if (!sys || !code || !value)
+    throw new SearchError(`":of-type" wants system|code|value with all three parts, got "${q}"`);
+  return values.some((v) => {
+    const i = v as Identifier;
+    return i?.value === value && !!i.type?.coding?.some((c) => c.system === sys && c.code === code);
   });
 }
 
@@ -222,23 +267,48 @@ function matchString(values: unknown[], q: string, modifier?: string): boolean {
 
 export type Query = Record<string, string | string[] | undefined>;
 
-/** The matching resources, sorted by meta.lastUpdated then id. Throws SearchError on a bad query. */
-export function search(store: Store, type: string, query: Query): Resource[] {
-  const defs = { ...common, ...SEARCH_PARAMS[type] };
+export interface SearchOptions {
+  rules: SiteProfile;
+  handling: 'strict' | 'lenient';
+}
+
+export interface SearchResult {
+  /** The matching resources, sorted by meta.lastUpdated then id. */
+  resources: Resource[];
+  /** Query keys (name or name:modifier) not applied (lenient handling only). */
+  ignored: string[];
+}
+
+function supportsModifier(def: ParamDef, modifier: string): boolean {
+  if (def.kind === 'string') return modifier === 'exact' || modifier === 'contains';
+  return def.identifier === true && modifier === 'of-type';
+}
+
+/** Search one type. Throws SearchError on a bad query (or an unknown parameter when strict). */
+export function search(store: Store, type: string, query: Query, o: SearchOptions): SearchResult {
+  const defs = paramsFor(o.rules, type);
   const tests: ((r: Resource) => boolean)[] = [];
+  const ignored: string[] = [];
   let candidates: Resource[] | undefined;
   for (const [rawKey, rawVal] of Object.entries(query)) {
     if (RESULT_PARAMS.has(rawKey)) continue;
     const [name, modifier] = rawKey.split(':') as [string, string | undefined];
     const def = defs[name];
-    if (!def) throw new SearchError(`unknown search parameter "${name}" for ${type}`);
-    if (modifier && !(def.kind === 'string' && (modifier === 'exact' || modifier === 'contains')))
+    if (!def) {
+      if (o.handling === 'lenient') {
+        ignored.push(rawKey);
+        continue;
+      }
+      throw new SearchError(`unknown search parameter "${name}" for ${type}`);
+    }
+    if (modifier && !supportsModifier(def, modifier))
       throw new SearchError(`modifier ":${modifier}" is not supported on "${name}"`);
     for (const v of arr(rawVal) as string[]) {
       if (v === '') throw new SearchError(`search parameter "${name}" has an empty value`);
       const alts = v.split(',');
       const one = (r: Resource, a: string) => {
         const values = def.get(r);
+        if (modifier === 'of-type') return matchOfType(values, a);
         if (def.kind === 'token') return matchToken(values, a);
         if (def.kind === 'reference') return matchRef(values, a, def.targetType);
         if (def.kind === 'date') return matchDate(values, a);
@@ -248,6 +318,7 @@ export function search(store: Store, type: string, query: Query): Resource[] {
       const a = alts[0]!;
       if (
         !candidates &&
+        !modifier &&
         alts.length === 1 &&
         name === 'identifier' &&
         !a.startsWith('|') &&
@@ -273,7 +344,7 @@ export function search(store: Store, type: string, query: Query): Resource[] {
     }
   }
   const pool = candidates ?? store.all(type);
-  // Validate date syntax even when nothing is there to compare against.
+  // Validate value syntax (dates, of-type) even when nothing is there to compare against.
   if (pool.length === 0) for (const t of tests) t({ resourceType: type });
   const out = pool.filter((r) => tests.every((t) => t(r)));
   const desc = query._sort === '-_lastUpdated';
@@ -292,5 +363,5 @@ export function search(store: Store, type: string, query: Query): Resource[] {
             : 1;
     return desc ? -c : c;
   });
-  return out;
+  return { resources: out, ignored };
 }

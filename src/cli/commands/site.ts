@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { parseFaultList, startSite } from '../../site/index.js';
+import { PROFILE_NAMES, parseFaultList, startSite, type ProfileName } from '../../site/index.js';
+import { UserError } from '../../core/errors.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parseHostPort, parsePort, parsePositiveInt } from '../address.js';
 
 interface SiteOpts {
+  profile: string;
   mllpPort: string;
   fhirPort: string;
   downstream?: string;
@@ -20,6 +22,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   program
     .command('site')
     .description('Run the embedded reference site (simulated LIS/EHR over MLLP and FHIR R4)')
+    .option(
+      '--profile <name>',
+      `how the site represents what it files: ${PROFILE_NAMES.join(' | ')} (docs/site.md, Profiles)`,
+      'standard',
+    )
     .option('--mllp-port <n>', 'MLLP port (0 picks a free one)', '0')
     .option('--fhir-port <n>', 'FHIR and control API port (0 picks a free one)', '0')
     .option(
@@ -31,6 +38,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--critical-delay-ms <n>', 'delay before a critical result is notified')
     .action(async (opts: SiteOpts) => {
       const site = await startSite({
+        profile: parseProfile(opts.profile),
         mllpPort: parsePort(opts.mllpPort, '--mllp-port'),
         fhirPort: parsePort(opts.fhirPort, '--fhir-port'),
         ...(opts.downstream ? { downstream: parseHostPort(opts.downstream, '--downstream') } : {}),
@@ -43,6 +51,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       });
       const lines = [
         `mllp: ${site.mllp.host}:${site.mllp.port}`,
+        `profile: ${site.options.profile}`,
         `fhir: ${site.fhirBase}`,
         `control: ${site.controlBase}`,
         `downstream: ${opts.downstream ?? '(none)'}`,
@@ -60,3 +69,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       setExit(0);
     });
 };
+
+function parseProfile(text: string): ProfileName {
+  if ((PROFILE_NAMES as readonly string[]).includes(text)) return text as ProfileName;
+  throw new UserError('E_SITE_PROFILE', `--profile: unknown profile "${text}"`, {
+    location: { path: '--profile' },
+    hint: `known profiles: ${PROFILE_NAMES.join(', ')}`,
+  });
+}
