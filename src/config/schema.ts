@@ -191,30 +191,86 @@ export const siteSchema = z.strictObject({
   identifiers: identifierSystemsSchema.default(identifierSystemsSchema.parse({})),
   outbound: z
     .strictObject({
-      resultsApplication: z
-        .string()
-        .default('DOWNSTREAM-EHR')
-        .meta({ description: 'MSH-5 of results the receiver forwards to the capture listener.' }),
-      notificationApplication: z.string().default('CRITICAL-NOTIFY').meta({
-        description: 'MSH-5 of critical-result notifications sent to the capture listener.',
+      resultsApplication: z.string().min(1).optional().meta({
+        description:
+          'MSH-5 of results the receiver forwards to the capture listener. Unset: the target forwards nothing golive can see, and the forwarding checks are skipped.',
+      }),
+      notificationApplication: z.string().min(1).optional().meta({
+        description:
+          'MSH-5 of critical-result notifications the receiver sends as HL7 to the capture listener. Unset: notifications are looked for on the FHIR side only (target.lookups.notification).',
       }),
     })
-    .default({ resultsApplication: 'DOWNSTREAM-EHR', notificationApplication: 'CRITICAL-NOTIFY' }),
+    .default({})
+    .meta({ description: "What the receiver sends on to golive's capture listener, if anything." }),
   stabilityWindow: durationSchema
     .default(4 * 3_600_000)
     .meta({ description: 'Specimen stability window the receiver is expected to enforce.' }),
 });
 
+const identifierStrategy = z.enum(['identifier', 'identifier-type', 'identifier-system']);
+const identifierStrategies = (what: string, type: string) =>
+  z
+    .array(identifierStrategy)
+    .min(1)
+    .default(['identifier'])
+    .meta({
+      description: `How ${what} is found. identifier: by its value alone (FHIR token search without a system, the default); identifier-type: by type ${type} of v2-0203 with the :of-type modifier; identifier-system: by the system in site.identifiers (opt-in: a site convention). All listed are asked and their answers united.`,
+    });
+
+/**
+ * How the receiver represents what golive sends, and so how golive finds it (docs/config.md,
+ * "Target profile"). Defaults use only what FHIR R4 defines; a site's conventions are opt-in.
+ */
+export const lookupsSchema = z
+  .strictObject({
+    patient: identifierStrategies('a patient (by the MRN sent in PID-3)', 'MR'),
+    order: identifierStrategies('an order (placer ORC-2 / filler ORC-3)', 'PLAC or FILL'),
+    results: z
+      .array(z.enum(['based-on', 'report', 'subject-code', 'identifier']))
+      .min(1)
+      .default(['based-on', 'report', 'subject-code'])
+      .meta({
+        description:
+          "How an order's results are found: based-on (Observation.basedOn), report (DiagnosticReport.basedOn and .result), subject-code (Observation.subject + code), identifier (Observation.identifier from observationIdentifier; opt-in). All listed are asked and their answers united.",
+      }),
+    observationIdentifier: z.string().optional().meta({
+      description:
+        'Template of the Observation identifier the receiver writes, as system|value, e.g. "urn:site:obs|{{filler}}/{{code}}/1" ({{code}} is the OBX-3.1 looked for). Only with results: [identifier].',
+    }),
+    specimen: z
+      .array(z.enum(['accession', 'identifier']))
+      .min(1)
+      .default(['accession', 'identifier'])
+      .meta({
+        description:
+          'How a specimen is found: by Specimen.accessionIdentifier or .identifier value.',
+      }),
+    notification: z
+      .array(z.enum(['communication', 'flag', 'task']))
+      .min(1)
+      .default(['communication', 'flag', 'task'])
+      .meta({
+        description:
+          'Where the receiver records a critical-result notification: Communication (subject), Flag (subject), Task (for).',
+      }),
+  })
+  .meta({
+    description:
+      'Target profile: how the receiver stores what golive sends. Defaults use only the FHIR R4 standard.',
+  });
+export type Lookups = z.output<typeof lookupsSchema>;
+
 export const targetSchema = z.strictObject({
   mllp: mllpEndpointSchema.optional(),
   fhir: fhirEndpointSchema.optional(),
+  lookups: lookupsSchema.prefault({}),
 });
 
 export const configSchema = z
   .strictObject({
     version: z.literal(1).default(1),
     site: siteSchema.default(siteSchema.parse({})),
-    target: targetSchema.default({}),
+    target: targetSchema.prefault({}),
     capture: z
       .strictObject({
         host: host.default('127.0.0.1'),

@@ -117,6 +117,11 @@ export interface ScenarioData {
   variables?: Record<string, string>;
   /** Confirmations people gave during manual steps. */
   attestations?: Attestation[];
+  /**
+   * The target does not have what the scenario needs: why, at which step, and what a person
+   * would check instead. The scenario's outcome is then `skip`, never `pass`.
+   */
+  notApplicable?: { step: number; reason: string; manualEvidence: string };
 }
 
 /** One second (or interval) of a load run. `t` is seconds since the run started. */

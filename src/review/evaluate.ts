@@ -42,6 +42,13 @@ function cite(check: Check): string {
   return `${check.value.check} [${check.id}]`;
 }
 
+/** Why a scenario check was not applicable on the target, if it was. */
+function notApplicableReason(r: CheckResult): string | undefined {
+  if (r.kind !== 'scenario' || !r.data || typeof r.data !== 'object') return undefined;
+  const na = (r.data as { notApplicable?: { reason?: unknown } }).notApplicable;
+  return na && typeof na.reason === 'string' ? na.reason : undefined;
+}
+
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
 }
@@ -115,6 +122,13 @@ function baseStatus(c: TemplateCriterion, checks: Check[], atts: Att[]): Base {
   const needsAtt = c.needs === 'attestation' || c.needs === 'check+attestation';
   const attWanted = `no attestation that ${c.attestation ?? 'it holds'}`;
   if (needsCheck && passedChecks.length === 0) missing.push(noCheck);
+  // A scenario the target could not exercise leaves its story unproven, even when the other
+  // scenarios of the criterion passed: only a person's attestation covers it (fail-closed).
+  const unexercised = skipped.filter((k) => notApplicableReason(k.value) !== undefined);
+  if (unexercised.length > 0 && holding.length === 0)
+    missing.push(
+      `not exercised on this target: ${unexercised.map((k) => `${cite(k)}: ${notApplicableReason(k.value)}`).join('; ')}`,
+    );
   if (needsAtt && !attested) missing.push(attWanted);
   if (c.needs === 'check|attestation' && passedChecks.length === 0 && !attested)
     missing.push(`${noCheck} and ${attWanted}`);

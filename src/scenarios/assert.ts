@@ -22,6 +22,8 @@ const predicates = {
     .meta({ description: 'Non-empty, and every item is one of these.' }),
   contains: scalar.optional().meta({ description: 'Some item equals this value.' }),
   count: z.number().int().min(0).optional().meta({ description: 'Exactly this many items.' }),
+  atLeast: z.number().int().min(0).optional().meta({ description: 'At least this many items.' }),
+  atMost: z.number().int().min(0).optional().meta({ description: 'At most this many items.' }),
   exists: z.boolean().optional().meta({ description: 'true: non-empty; false: empty.' }),
   matches: z
     .string()
@@ -125,6 +127,15 @@ export function checkPredicate(
     return {
       ok: values.length === a.count,
       expected: `${String(a.count)} item(s)`,
+      actual: `${values.length} item(s): ${actual}`,
+    };
+  }
+  if (a.atLeast !== undefined || a.atMost !== undefined) {
+    const lo = a.atLeast as number | undefined;
+    const hi = a.atMost as number | undefined;
+    return {
+      ok: (lo === undefined || values.length >= lo) && (hi === undefined || values.length <= hi),
+      expected: lo !== undefined ? `at least ${lo} item(s)` : `at most ${hi} item(s)`,
       actual: `${values.length} item(s): ${actual}`,
     };
   }

@@ -30,7 +30,7 @@ export const EMBEDDED_CRITICAL_DEADLINE_MS = 5000;
 
 export async function startEmbeddedTarget(
   base: GoliveConfig,
-  opts: { faults?: string[]; dataFile?: boolean } = {},
+  opts: { faults?: string[]; dataFile?: boolean; profile?: 'standard' | 'minimal' } = {},
 ): Promise<EmbeddedTarget> {
   const capture = await startCapture('127.0.0.1', 0);
   const dir = opts.dataFile === false ? undefined : mkdtempSync(join(tmpdir(), 'golive-site-'));
@@ -41,6 +41,7 @@ export async function startEmbeddedTarget(
       fhirPort: 0,
       downstream: capture.address,
       faults: opts.faults ?? [],
+      ...(opts.profile ? { profile: opts.profile } : {}),
       dataFile: dir ? join(dir, 'site.db') : undefined,
       stabilityWindowMs: base.site.stabilityWindow,
     });
@@ -55,8 +56,19 @@ export async function startEmbeddedTarget(
   });
   const config: GoliveConfig = {
     ...base,
-    site: { ...base.site, criticalResultDeadline: EMBEDDED_CRITICAL_DEADLINE_MS },
+    site: {
+      ...base.site,
+      criticalResultDeadline: EMBEDDED_CRITICAL_DEADLINE_MS,
+      // What the reference site sends on to the capture listener (docs/site.md, Outbound).
+      outbound: {
+        resultsApplication: base.site.outbound.resultsApplication ?? 'DOWNSTREAM-EHR',
+        notificationApplication:
+          base.site.outbound.notificationApplication ??
+          (opts.profile === 'minimal' ? undefined : 'CRITICAL-NOTIFY'),
+      },
+    },
     target: {
+      ...base.target,
       mllp: {
         host: site.mllp.host,
         port: site.mllp.port,

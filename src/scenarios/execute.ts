@@ -16,6 +16,7 @@ import { rollUp } from '../core/result.js';
 import type { AuditSource } from '../compliance/audit/index.js';
 import type { GoliveConfig } from '../config/schema.js';
 import type { FhirClient } from '../fhir/client.js';
+import type { Capabilities } from '../fhir/capabilities.js';
 import { MllpClient, type MllpClientOptions } from '../transports/mllp/index.js';
 import type { CaptureBuffer } from './capture.js';
 import type { ControlHooks } from './control.js';
@@ -52,6 +53,8 @@ export interface RunContext {
   exchanges?(): readonly Exchange[];
   /** Where the target's audit records are, when not its FHIR AuditEvent endpoint. */
   auditSource?: AuditSource;
+  /** The target's CapabilityStatement, read once per run. */
+  capabilities?: () => Promise<Capabilities | undefined>;
   onStep?(scenario: string, step: StepResult): void;
   signal: AbortSignal;
 }
@@ -80,8 +83,8 @@ export function configValues(
     ['hl7Version', s.hl7Version],
     ['scenarioId', scenarioId],
     ['runToken', token],
-    ['resultsApplication', s.outbound.resultsApplication],
-    ['notificationApplication', s.outbound.notificationApplication],
+    ['resultsApplication', s.outbound.resultsApplication ?? ''],
+    ['notificationApplication', s.outbound.notificationApplication ?? ''],
   ]);
   for (const [k, v] of Object.entries(s.identifiers)) m.set(k, v);
   return m;
@@ -103,7 +106,14 @@ function initialValues(s: Scenario, rc: RunContext, time: TimeContext): Map<stri
   return vars;
 }
 
-function summarize(s: Scenario, steps: StepResult[], outcome: CheckResult['outcome']): string {
+function summarize(
+  s: Scenario,
+  steps: StepResult[],
+  outcome: CheckResult['outcome'],
+  na: ScenarioData['notApplicable'],
+): string {
+  if (na && outcome === 'skip')
+    return `Not applicable on this target (step ${na.step}): ${na.reason}. Evidence instead: ${na.manualEvidence}.`;
   const bad = steps.find((st) => st.outcome === outcome);
   switch (outcome) {
     case 'pass':
@@ -150,19 +160,26 @@ export async function executeScenario(
     );
   }
   let stopped = steps.length > 0;
+  let notApplicable: ScenarioData['notApplicable'];
+  const skipStep = (i: number, step: Scenario['steps'][number], message: string) =>
+    steps.push(stepResult(i + 1, step, { outcome: 'skip', message }, rc.clock(), 0, []));
   for (const [i, step] of s.steps.entries()) {
     if (stopped && !step.always) {
-      steps.push(
-        stepResult(
-          i + 1,
-          step,
-          { outcome: 'skip', message: 'not run: an earlier step did not pass' },
-          rc.clock(),
-          0,
-          [],
-        ),
+      skipStep(
+        i,
+        step,
+        notApplicable
+          ? 'not run: the scenario is not applicable on this target'
+          : 'not run: an earlier step did not pass',
       );
       continue;
+    }
+    if (step.when !== undefined) {
+      const v = render(step.when, { vars, time }).trim();
+      if (v === '' || v === 'false') {
+        skipStep(i, step, `not run: ${step.when} is not set for this target`);
+        continue;
+      }
     }
     const ids: string[] = [];
     const record = (x: Omit<Exchange, 'id'>) => {
@@ -185,6 +202,7 @@ export async function executeScenario(
         templates: rc.templates,
         manual: rc.manual,
         auditSource: rc.auditSource,
+        capabilities: rc.capabilities ?? (async () => undefined),
       },
       record,
       stepTimes,
@@ -213,13 +231,25 @@ export async function executeScenario(
     Object.assign(measurements, out.measurements ?? {});
     if (out.attestation) attestations.push(out.attestation);
     if (out.findings?.length) stepFindings.set(i + 1, out.findings);
+    if (out.notApplicable !== undefined) {
+      notApplicable = {
+        step: i + 1,
+        reason: out.notApplicable,
+        manualEvidence:
+          s.manualEvidence ??
+          `a person checks "${s.title}" on the receiver and attests ${s.criteria.join(', ')}`,
+      };
+      stopped = true;
+    }
     const sr = stepResult(i + 1, step, out, stepStart, dur, ids);
     steps.push(sr);
     rc.onStep?.(s.id, sr);
     if (out.outcome === 'fail' || out.outcome === 'error') stopped = true;
   }
   await mllp?.close();
-  const outcome = rollUp(steps.map((st) => st.outcome));
+  let outcome = rollUp(steps.map((st) => st.outcome));
+  // Not applicable is never a pass: nothing about the target was learnt for this story.
+  if (notApplicable && outcome === 'pass') outcome = 'skip';
   const severity = s.severity === 'minor' ? 'warning' : 'error';
   const findings: Finding[] = steps
     .filter((st) => st.outcome === 'fail')
@@ -243,6 +273,7 @@ export async function executeScenario(
     variables: Object.fromEntries([...vars].filter(([k]) => !k.endsWith('.__text'))),
   };
   if (attestations.length) data.attestations = attestations;
+  if (notApplicable) data.notApplicable = notApplicable;
   measurements.duration_ms = Math.round(performance.now() - t0);
   return {
     unreachable,
@@ -253,7 +284,7 @@ export async function executeScenario(
       domain: s.domain,
       criteria: [...s.criteria],
       outcome,
-      summary: summarize(s, steps, outcome),
+      summary: summarize(s, steps, outcome, notApplicable),
       findings,
       measurements,
       startedAt: new Date(startedAt).toISOString(),

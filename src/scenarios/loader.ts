@@ -13,6 +13,7 @@ import { identifierSystemsSchema } from '../config/schema.js';
 import { buildScenarioSchema, scenarioSchema, type Scenario } from './schema.js';
 import { BUILTIN_REGISTRY, type StepRegistry } from './steps/registry.js';
 import { TemplateStore } from './templates.js';
+import { findKind } from './lookups.js';
 import { placeholderNames } from './values.js';
 
 export const BUILTIN_SCENARIO_DIR = fileURLToPath(new URL('./builtin/', import.meta.url));
@@ -127,7 +128,60 @@ export function checkScenario(s: Scenario, opts: LoadOptions = {}): Problem[] {
     if (step.id !== undefined) ids.add(step.id);
     for (const n of kind.defines?.(step) ?? []) declared.add(n);
   });
+  problems.push(...uncontrolledNegatives(s));
   return problems;
+}
+
+/** An assertion that holds when nothing is found: it proves nothing on its own. */
+function isNegative(a: { exists?: boolean; count?: number; atMost?: number }): boolean {
+  return a.exists === false || a.count === 0 || a.atMost === 0;
+}
+
+/**
+ * A negative check over a `find` ("nothing was filed for the cancelled order") passes vacuously
+ * when the lookup cannot see that kind of thing on the target. It must come after a step that
+ * found the same kind positively: a `control: true` step, or any `find` of that kind whose
+ * assertions require something to be there.
+ */
+function uncontrolledNegatives(s: Scenario): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  s.steps.forEach((step, i) => {
+    if (step.type !== 'expect-fhir' || !step.find) return;
+    const kind = findKind(step.find);
+    const positive = step.control === true || step.assert.some(requiresSomething);
+    if (!positive && step.assert.some(isNegative) && !seen.has(kind)) {
+      problems.push({
+        path: ['steps', i, 'find'],
+        message: `a negative check on ${kind} needs an earlier step that finds ${kind} positively (control: true), or it would pass on a target where the lookup sees nothing`,
+      });
+    }
+    if (positive) seen.add(kind);
+  });
+  return problems;
+}
+
+/** An assertion that can only hold when something was found. */
+function requiresSomething(a: {
+  exists?: boolean;
+  count?: number;
+  atLeast?: number;
+  equals?: unknown;
+  contains?: unknown;
+  instant?: string;
+  oneOf?: unknown;
+  matches?: string;
+}): boolean {
+  return (
+    a.exists === true ||
+    (a.count ?? 0) > 0 ||
+    (a.atLeast ?? 0) > 0 ||
+    a.contains !== undefined ||
+    a.instant !== undefined ||
+    a.oneOf !== undefined ||
+    a.matches !== undefined ||
+    (a.equals !== undefined && !(Array.isArray(a.equals) && a.equals.length === 0))
+  );
 }
 
 /** Every built-in scenario, loaded relative to this module (src/ or dist/). */

@@ -14,6 +14,7 @@ import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/c
 import { startCapture, type CaptureBuffer } from './capture.js';
 import { hooksFromConfig } from './control.js';
 import { startEmbeddedTarget } from './embedded.js';
+import { readCapabilities, type Capabilities } from '../fhir/capabilities.js';
 import { executeScenario, type RunContext, type Target } from './execute.js';
 import type { LoadedScenario } from './loader.js';
 import { BUILTIN_REGISTRY, type StepRegistry } from './steps/registry.js';
@@ -192,6 +193,15 @@ function unreachableResult(l: LoadedScenario, why: string, at: string): CheckRes
   };
 }
 
+/** The target's CapabilityStatement, read once per run (not kept: `golive probe` keeps it). */
+function memoCapabilities(target: Target): () => Promise<Capabilities | undefined> {
+  let p: Promise<Capabilities | undefined> | undefined;
+  return () =>
+    (p ??= target.fhir
+      ? readCapabilities(target.fhir).then((r) => (r.ok ? r.caps : undefined))
+      : Promise.resolve(undefined));
+}
+
 export function exitCodeOf(results: CheckResult[], unreachable: boolean): 0 | 1 | 3 {
   if (results.some((r) => r.outcome === 'fail')) return 1;
   if (unreachable || results.some((r) => r.outcome === 'error')) return 3;
@@ -281,6 +291,7 @@ export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenar
       },
       exchanges: () => exchanges,
       auditSource: opts.auditSource,
+      capabilities: memoCapabilities(target),
       onStep: (scenario, step) => emit({ type: 'step-end', scenario, step }),
       signal: controller.signal,
     };

@@ -75,6 +75,10 @@ const meta = {
   catches: z.array(z.string()).optional().meta({
     description: 'Reference-site faults this scenario must catch (documentation, tested).',
   }),
+  manualEvidence: z.string().optional().meta({
+    description:
+      'What a person checks and attests when the target cannot be exercised by this scenario (it ended not applicable).',
+  }),
   exclusive: z
     .boolean()
     .default(false)

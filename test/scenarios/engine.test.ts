@@ -225,7 +225,7 @@ ${extra}    assert:
     const r2 = await run([check()], b.target);
     expect(steps(r2.results[0]!)[0]).toMatchObject({
       outcome: 'error',
-      message: expect.stringMatching(/cannot answer.*unknown parameter/),
+      message: expect.stringMatching(/cannot see.*unknown parameter/),
     });
   });
 

@@ -14,9 +14,9 @@ import {
   DEFAULT_SKEW_MS,
   DEFAULT_WINDOW_MS,
   checkAuditTrail,
+  retrievalOf,
   type AuditSource,
 } from '../../compliance/audit/index.js';
-import { FhirTransportError, type FhirClient } from '../../fhir/client.js';
 import {
   deadlineSchema,
   defineStep,
@@ -63,78 +63,18 @@ const DEFAULT_FAIL =
   'patient data was read or changed without an audit record, so a wrong access could neither be investigated nor disproved';
 
 /**
- * `fetch` over the target's FHIR client: the target's credentials and retries, and every page
- * of the AuditEvent search kept as evidence of this step. A transport failure surfaces as a
- * fetch failure, which the audit check reports as `error` (inconclusive).
+ * Where the records are: the source the runner was given, else the target's FHIR server,
+ * searched with the target's own client (its credentials and retries). Either way every page of
+ * the AuditEvent search is kept as evidence of this step: the target's client records into the
+ * step, and a client made for a given FHIR source gets the step's sink.
  */
-function clientFetch(client: FhirClient): typeof fetch {
-  return (async (input: string | URL | Request) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    let res;
-    try {
-      res = await client.request('GET', url);
-    } catch (e) {
-      if (e instanceof FhirTransportError) throw new TypeError(e.message, { cause: e });
-      throw e;
-    }
-    const empty = [204, 205, 304].includes(res.status);
-    return new Response(empty ? null : res.text, {
-      status: res.status,
-      headers: { 'content-type': 'application/fhir+json' },
-    });
-  }) as typeof fetch;
-}
-
-/** `fetch` that keeps each request and answer as an exchange of this step. */
-function recordingFetch(base: typeof fetch, ctx: StepContext): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const startedAt = new Date().toISOString();
-    const t0 = performance.now();
-    try {
-      const res = await base(input, init);
-      const text = await res.text();
-      const durationMs = performance.now() - t0;
-      ctx.record({
-        protocol: 'http',
-        direction: 'outbound',
-        peer: url,
-        startedAt,
-        durationMs,
-        request: `GET ${url}`,
-        response: `HTTP ${res.status}\ncontent-type: ${res.headers.get('content-type') ?? ''}\n\n${text}`,
-        summary: `GET AuditEvent -> ${res.status} (${Math.round(durationMs)} ms)`,
-      });
-      const empty = [204, 205, 304].includes(res.status);
-      return new Response(empty ? null : text, { status: res.status, headers: res.headers });
-    } catch (e) {
-      ctx.record({
-        protocol: 'http',
-        direction: 'outbound',
-        peer: url,
-        startedAt,
-        durationMs: performance.now() - t0,
-        request: `GET ${url}`,
-        summary: `GET AuditEvent -> ${(e as Error).message}`,
-        error: (e as Error).message,
-      });
-      throw e;
-    }
-  }) as typeof fetch;
-}
-
-/** Where the records are: the source the runner was given, else the target's FHIR server. */
 function sourceFor(ctx: StepContext): AuditSource | string {
   const given = ctx.services.auditSource;
-  if (given) {
-    return given.kind === 'fhir'
-      ? { ...given, fetch: recordingFetch(given.fetch ?? fetch, ctx) }
-      : given;
-  }
+  if (given) return given.kind === 'fhir' && !given.client ? { ...given, sink: ctx.record } : given;
   const client = ctx.services.fhir();
   if (!client)
     return 'no audit source: the target has no FHIR endpoint (target.fhir) to search AuditEvent on';
-  return { kind: 'fhir', baseUrl: client.baseUrl, fetch: clientFetch(client) };
+  return { kind: 'fhir', baseUrl: client.baseUrl, client };
 }
 
 function holds(r: CheckResult, coverage: number): boolean {
@@ -149,10 +89,11 @@ function holds(r: CheckResult, coverage: number): boolean {
 function verdict(step: AuditStep, r: CheckResult, waited: number): StepOutcome {
   const m = r.measurements;
   const counted = `${m.actions_total} reads and writes (${m.reads_total} reads, ${m.writes_total} writes)`;
+  const how = retrievalOf(r)?.statement;
   if (holds(r, step.coverage)) {
     return {
       outcome: 'pass',
-      message: `${m.audit_coverage_pct}% of ${counted} have a complete audit record`,
+      message: `${m.audit_coverage_pct}% of ${counted} have a complete audit record${how ? ` (records: ${how})` : ''}`,
       measurements: m,
     };
   }

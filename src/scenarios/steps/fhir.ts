@@ -19,6 +19,17 @@ import {
 } from '../assert.js';
 import { placeholderNames } from '../values.js';
 import {
+  describeFind,
+  describeFound,
+  describeTrace,
+  find,
+  findKind,
+  findSchema,
+  lookupKey,
+  type FindResult,
+  type FindSpec,
+} from '../lookups.js';
+import {
   deadlineSchema,
   defineStep,
   resolveDeadline,
@@ -47,6 +58,10 @@ export const fhirSchema = z
       .optional(),
     assert: z.array(fhirAssertionSchema).optional(),
     fail: z.string().optional().meta({ description: 'Clinical meaning of an unexpected status.' }),
+    unsupported: z.enum(['fail', 'not-applicable']).optional().meta({
+      description:
+        'When the target does not support the interaction at all (HTTP 404 for the type, 405, 501): fail (default) or not-applicable (the scenario ends not applicable; its criteria stay not evidenced).',
+    }),
     capture: captureSchema,
   })
   .meta({ title: 'fhir', description: 'One FHIR request with assertions on the answer.' });
@@ -61,6 +76,18 @@ export const expectFhirSchema = z
       .string()
       .optional()
       .meta({ description: 'Type?params to search; every page is followed.' }),
+    find: findSchema.optional().meta({
+      description:
+        'What to find, by the target profile (target.lookups): the portable way to look for what the receiver stored. The assertions see a Bundle of what was found.',
+    }),
+    control: z.boolean().optional().meta({
+      description:
+        'A positive control: it proves the lookup sees what the scenario filed itself, before a later negative check is trusted. Not finding it is inconclusive (the lookup may not fit this target), never a fail.',
+    }),
+    unsupported: z.enum(['error', 'not-applicable', 'skip']).optional().meta({
+      description:
+        'When the target cannot answer the lookup at all (type or search not supported): error (default, inconclusive); not-applicable (the scenario ends not applicable; its criteria stay not evidenced); skip (only this step, for a check of something optional such as DiagnosticReport).',
+    }),
     assert: z.array(fhirAssertionSchema).min(1),
     within: deadlineSchema
       .optional()
@@ -167,6 +194,20 @@ function outcomeSummary(res: FhirResponse): string {
   return b?.resourceType ?? '(no body)';
 }
 
+/**
+ * The server does not have this interaction at all (FHIR R4 http.html: 404 for an unknown
+ * resource type, 405 for a method not allowed, 501 not implemented; an OperationOutcome
+ * with issue code not-supported), as opposed to refusing this request.
+ */
+function unsupportedInteraction(method: string, res: FhirResponse): boolean {
+  if (res.status === 405 || res.status === 501) return true;
+  const b = res.body as { resourceType?: string; issue?: { code?: string }[] } | undefined;
+  if (b?.resourceType === 'OperationOutcome' && b.issue?.some((i) => i.code === 'not-supported'))
+    return true;
+  // A create or update answered 404: the server has no such resource type.
+  return res.status === 404 && (method === 'POST' || method === 'PUT');
+}
+
 export const fhirStep = defineStep<FhirStep>({
   type: 'fhir',
   schema: fhirSchema,
@@ -200,6 +241,12 @@ export const fhirStep = defineStep<FhirStep>({
       : res.status >= 200 && res.status < 300;
     if (!okStatus) {
       const detail = `HTTP ${res.status}: ${outcomeSummary(res)}`;
+      if (step.unsupported === 'not-applicable' && unsupportedInteraction(step.method, res))
+        return {
+          outcome: 'skip',
+          message: `not run: the target does not support ${step.method} ${path} (${detail})`,
+          notApplicable: `${step.method} ${path} is not supported (${detail})`,
+        };
       if (res.status >= 500)
         return {
           outcome: 'error',
@@ -233,16 +280,49 @@ interface Attempt {
   /** No usable answer: transport failure or 5xx. */
   transport?: string;
   bad?: ReturnType<typeof firstFailure>;
-  /** A search the server cannot answer (4xx): inconclusive at once. */
-  unsupported?: StepOutcome;
+  /** A search the server cannot answer (4xx), or a lookup with no usable strategy. */
+  unsupported?: string;
+  /** What a `find` found, strategy by strategy. */
+  found?: FindResult;
+}
+
+type Client = NonNullable<ReturnType<StepContext['services']['fhir']>>;
+
+/** A find's answer as a searchset Bundle, so assertions read it as they read a search. */
+function asResponse(r: FindResult): FhirResponse {
+  return {
+    status: 200,
+    body: {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: r.resources.length,
+      entry: r.resources.map((resource) => ({ resource })),
+    },
+    text: r.texts.join('\n'),
+    exchangeIds: [],
+  };
+}
+
+async function attemptFind(
+  step: ExpectFhirStep & { find: FindSpec },
+  client: Client,
+  ctx: StepContext,
+): Promise<Attempt> {
+  const caps = await ctx.services.capabilities();
+  const found = await find(step.find, client, ctx.config, ctx.render, ctx.vars, caps);
+  if (found.transport) return { transport: found.transport, found };
+  if (found.blind) return { unsupported: describeTrace(found), found };
+  const res = asResponse(found);
+  return { res, found, bad: firstFailure(step.assert, res, ctx) };
 }
 
 async function attempt(
   step: ExpectFhirStep,
-  client: NonNullable<ReturnType<StepContext['services']['fhir']>>,
+  client: Client,
   target: string,
   ctx: StepContext,
 ): Promise<Attempt> {
+  if (step.find) return attemptFind(step as ExpectFhirStep & { find: FindSpec }, client, ctx);
   try {
     const q = target.indexOf('?');
     const res = step.read
@@ -252,15 +332,8 @@ async function attempt(
           q === -1 ? '' : target.slice(q + 1),
         );
     if (res.status >= 500) return { res, transport: `HTTP ${res.status}: ${outcomeSummary(res)}` };
-    if (res.status >= 400 && step.search) {
-      return {
-        res,
-        unsupported: {
-          outcome: 'error',
-          message: `the receiver cannot answer ${target} (HTTP ${res.status}: ${outcomeSummary(res)}); inconclusive`,
-        },
-      };
-    }
+    if (res.status >= 400 && step.search)
+      return { res, unsupported: `HTTP ${res.status}: ${outcomeSummary(res)}` };
     return res.status === 200 ? { res, bad: firstFailure(step.assert, res, ctx) } : { res };
   } catch (e) {
     if (!(e instanceof FhirTransportError)) throw e;
@@ -268,13 +341,38 @@ async function attempt(
   }
 }
 
+/** "1 Observation for results of order P1 (based-on: 1; report: 1)": data, never fixed text. */
+function foundLine(step: ExpectFhirStep, last: Attempt, ctx: StepContext): string {
+  if (!step.find || !last.found) return '';
+  return `${describeFound(last.found.resources)} for ${describeFind(step.find, ctx.render)} (${describeTrace(last.found)})`;
+}
+
+/** The target cannot answer at all: inconclusive, or not applicable where the step says so. */
+function cannotSee(step: ExpectFhirStep, target: string, why: string): StepOutcome {
+  const key = step.find ? lookupKey(findKind(step.find)) : undefined;
+  const hint = key
+    ? `; configure target.lookups.${key} in golive.yaml (docs/config.md, Target profile)`
+    : '';
+  const message = `cannot see ${target} on this target: ${why}${hint}`;
+  if (step.unsupported === 'not-applicable')
+    return { outcome: 'skip', message, notApplicable: `${target}: ${why}` };
+  if (step.unsupported === 'skip') return { outcome: 'skip', message: `not run: ${message}` };
+  return { outcome: 'error', message: `${message} (inconclusive)` };
+}
+
 /** The outcome when the deadline passed without every assertion holding. */
-function verdict(step: ExpectFhirStep, target: string, last: Attempt, waited: number): StepOutcome {
+function verdict(
+  step: ExpectFhirStep,
+  target: string,
+  last: Attempt,
+  waited: number,
+  ctx: StepContext,
+): StepOutcome {
   if (last.transport) {
     return {
       outcome: 'error',
       message: `no usable answer for ${target} within ${formatDuration(waited)}: ${last.transport} (inconclusive)`,
-      unreachable: !last.res,
+      unreachable: !last.res && !last.found,
     };
   }
   if (last.res && last.res.status !== 200) {
@@ -287,9 +385,21 @@ function verdict(step: ExpectFhirStep, target: string, last: Attempt, waited: nu
     };
   }
   const bad = last.bad!;
+  const seen = foundLine(step, last, ctx);
+  if (step.control) {
+    // The positive control was not seen: the lookup may not fit this target, so a later
+    // negative check would prove nothing. Inconclusive, with what each strategy found.
+    return {
+      ...cannotSee(step, target, `the control did not hold (${bad.r.actual}): found ${seen}`),
+      outcome: 'error',
+      notApplicable: undefined,
+      expected: bad.r.expected,
+      actual: bad.r.actual,
+    };
+  }
   return {
     outcome: 'fail',
-    message: bad.a.fail,
+    message: seen ? `${bad.a.fail}: found ${seen}` : bad.a.fail,
     expected: bad.r.expected,
     actual: `${bad.r.actual} (still, after ${formatDuration(waited)})`,
   };
@@ -300,9 +410,11 @@ export const expectFhirStep = defineStep<ExpectFhirStep>({
   schema: expectFhirSchema,
   defines: (step) => Object.keys(step.capture ?? {}),
   check(step, c) {
-    if ((step.read === undefined) === (step.search === undefined))
-      c.issue([], 'give either read or search');
-    checkTemplates([step.read ?? step.search], c, [step.read ? 'read' : 'search']);
+    const heads = [step.read, step.search, step.find].filter((x) => x !== undefined);
+    if (heads.length !== 1) c.issue([], 'give exactly one of read, search, find');
+    if (step.find) checkTemplates(step.find, c, ['find']);
+    else checkTemplates([step.read ?? step.search], c, [step.read ? 'read' : 'search']);
+    if (step.control && !step.find) c.issue(['control'], 'control goes with find');
     const exprs = checkAssertions(step.assert, c);
     for (const [k, e] of Object.entries(step.capture ?? {})) exprs.push([['capture', k], e]);
     checkFhirPaths(exprs, c);
@@ -313,7 +425,9 @@ export const expectFhirStep = defineStep<ExpectFhirStep>({
       return { outcome: 'error', message: 'no FHIR endpoint is configured (target.fhir)' };
     const within = resolveDeadline(step.within, ctx.config.scenarios.timeouts.fhir, ctx);
     const hold = resolveHold(step.hold, ctx);
-    const target = ctx.render((step.read ?? step.search)!);
+    const target = step.find
+      ? describeFind(step.find, ctx.render)
+      : ctx.render((step.read ?? step.search)!);
     const t0 = Date.now();
     let deadline = t0 + within;
     let delay = 50;
@@ -321,11 +435,11 @@ export const expectFhirStep = defineStep<ExpectFhirStep>({
     let last: Attempt = {};
     for (;;) {
       last = await attempt(step, client, target, ctx);
-      if (last.unsupported) return last.unsupported;
+      if (last.unsupported) return cannotSee(step, target, last.unsupported);
       if (heldSince !== undefined && last.bad) {
         return {
           outcome: 'fail',
-          message: `${last.bad.a.fail} (it held, then changed within ${formatDuration(Date.now() - heldSince)})`,
+          message: `${last.bad.a.fail} (it held, then changed within ${formatDuration(Date.now() - heldSince)})${step.find ? `: found ${foundLine(step, last, ctx)}` : ''}`,
           expected: last.bad.r.expected,
           actual: last.bad.r.actual,
         };
@@ -343,11 +457,12 @@ export const expectFhirStep = defineStep<ExpectFhirStep>({
     }
     if (heldSince !== undefined) {
       const more = hold ? ` and for ${formatDuration(hold)} more` : '';
+      const seen = step.find ? `found ${foundLine(step, last, ctx)}; ` : `${target}: `;
       return {
         outcome: 'pass',
-        message: `${target}: every assertion held after ${formatDuration(heldSince - t0)}${more}`,
+        message: `${seen}every assertion held after ${formatDuration(heldSince - t0)}${more}`,
       };
     }
-    return verdict(step, target, last, Date.now() - t0);
+    return verdict(step, target, last, Date.now() - t0, ctx);
   },
 });

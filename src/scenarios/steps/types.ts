@@ -10,6 +10,7 @@ import type { Attestation, Exchange, Finding, Outcome } from '../../core/index.j
 import type { AuditSource } from '../../compliance/audit/index.js';
 import type { GoliveConfig } from '../../config/schema.js';
 import type { FhirClient } from '../../fhir/client.js';
+import type { Capabilities } from '../../fhir/capabilities.js';
 import type { MllpClient } from '../../transports/mllp/index.js';
 import type { TimeContext } from '../values.js';
 import type { CaptureBuffer } from '../capture.js';
@@ -58,6 +59,10 @@ export const stepBase = {
     .boolean()
     .optional()
     .meta({ description: 'Run even after an earlier step failed (clean-up: resume, restore).' }),
+  when: z.string().optional().meta({
+    description:
+      'Run only when this renders non-empty (and not "false"), e.g. {{notificationApplication}}: a step about something the target profile may not have.',
+  }),
 };
 
 export interface StepOutcome {
@@ -74,6 +79,11 @@ export interface StepOutcome {
    * one per missing record). They stand in for the scenario's one finding about this step.
    */
   findings?: Finding[];
+  /**
+   * The target does not have what this step needs (a resource type, a search): the scenario
+   * ends not applicable with this reason, and its criteria stay not evidenced (fail-closed).
+   */
+  notApplicable?: string;
 }
 
 /** Person confirming a manual step; absent in unattended runs. */
@@ -94,6 +104,8 @@ export interface StepServices {
   manual?: ManualPrompt;
   /** Where the target's audit records are, when not its FHIR AuditEvent endpoint. */
   auditSource?: AuditSource;
+  /** The target's CapabilityStatement (read once per run), when it has one. */
+  capabilities(): Promise<Capabilities | undefined>;
 }
 
 /** Instants of finished steps, by step id (ms since epoch). */
