@@ -26,6 +26,11 @@ export interface FhirClientOptions {
   sink?: ExchangeSink;
   /** Largest number of pages `searchAll` follows. Default 20. */
   maxPages?: number;
+  /**
+   * Extra request headers (e.g. `X-Golive-User`, the identity an audit check searches under
+   * when it has no credential). Kept in the exchanges like the others.
+   */
+  headers?: Record<string, string>;
 }
 
 export interface FhirResponse {
@@ -60,6 +65,22 @@ export interface Bundle extends FhirResource {
   total?: number;
 }
 
+/** One page of a search, as `pages` yields it. */
+export interface SearchPage {
+  /** The absolute URL this page was asked with. */
+  url: string;
+  response: FhirResponse;
+  /** The page, when the answer was a 200 Bundle; otherwise the walk ends with this page. */
+  bundle?: Bundle;
+  /**
+   * `Bundle.link[self]`, absolute: the search as the server executed it. R4 search.html#errors:
+   * a server that ignored a parameter leaves it out of this link.
+   */
+  self?: string;
+  /** `Bundle.link[next]`, absolute; absent on the last page. */
+  next?: string;
+}
+
 // RFC 9110 section 9.2.2: these methods may be repeated without changing the outcome.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
@@ -83,7 +104,7 @@ export class FhirClient {
   }
 
   private headers(body: boolean): Record<string, string> {
-    const h: Record<string, string> = { accept: 'application/fhir+json' };
+    const h: Record<string, string> = { ...this.opts.headers, accept: 'application/fhir+json' };
     if (body) h['content-type'] = 'application/fhir+json';
     const a = this.opts.auth;
     if (a?.type === 'basic') {
@@ -195,24 +216,56 @@ export class FhirClient {
     type: string,
     params: Record<string, string | string[]> | string = {},
   ): Promise<FhirResponse> {
-    let res = await this.search(type, params);
-    if (res.status !== 200 || !isBundle(res.body)) return res;
-    let next = nextLink(res.body);
-    if (!next) return res;
-    const all: Bundle = { ...res.body, entry: [...(res.body.entry ?? [])] };
-    const ids = [...res.exchangeIds];
+    let all: Bundle | undefined;
+    const ids: string[] = [];
     // The raw page texts are kept: they show decimals exactly as the server wrote them.
-    const texts = [res.text];
-    for (let page = 1; next && page < (this.opts.maxPages ?? 20); page++) {
-      res = await this.request('GET', next);
-      ids.push(...res.exchangeIds);
-      if (res.status !== 200 || !isBundle(res.body)) return { ...res, exchangeIds: ids };
-      all.entry!.push(...(res.body.entry ?? []));
-      texts.push(res.text);
-      next = nextLink(res.body);
+    const texts: string[] = [];
+    for await (const page of this.pages(type, params)) {
+      ids.push(...page.response.exchangeIds);
+      if (!page.bundle) return all ? { ...page.response, exchangeIds: ids } : page.response;
+      if (!all) {
+        if (!page.next) return page.response; // one page: the answer as the server gave it
+        all = { ...page.bundle, entry: [] };
+      }
+      all.entry!.push(...(page.bundle.entry ?? []));
+      texts.push(page.response.text);
     }
-    delete all.link;
+    delete all!.link;
     return { status: 200, body: all, text: texts.join('\n'), exchangeIds: ids };
+  }
+
+  /**
+   * Each page of a search in order, following `next` links (R4 http.html#paging), for callers
+   * that need the pages themselves: the `self` link that says which parameters the server
+   * applied, or caps of their own (stop iterating to stop fetching). Links are resolved against
+   * the page that carried them; one on another origin is refused (FhirTransportError), so
+   * credentials stay on this server. Ends after a page that is not a 200 Bundle, after the last
+   * page, after `maxPages` (default the client's, 20), or when a `next` link repeats.
+   */
+  async *pages(
+    type: string,
+    params: Record<string, string | string[]> | string = {},
+    opts: { maxPages?: number } = {},
+  ): AsyncGenerator<SearchPage> {
+    const max = Math.max(1, opts.maxPages ?? this.opts.maxPages ?? 20);
+    const seen = new Set<string>();
+    let url: string | undefined = this.url(`${type}${toQuery(params)}`);
+    for (let n = 0; url && n < max && !seen.has(url); n++) {
+      seen.add(url);
+      const response = await this.request('GET', url);
+      if (response.status !== 200 || !isBundle(response.body)) {
+        yield { url, response };
+        return;
+      }
+      const bundle = response.body;
+      const link = (rel: string) => {
+        const l = bundle.link?.find((x) => x.relation === rel)?.url;
+        return l ? new URL(l, url).toString() : undefined;
+      };
+      const next = link('next');
+      yield { url, response, bundle, self: link('self'), ...(next ? { next } : {}) };
+      url = next;
+    }
   }
 
   /** Never send credentials to another origin (a `next` link can point anywhere). */
@@ -237,10 +290,6 @@ export function isBundle(v: unknown): v is Bundle {
 export function bundleResources(b: unknown): FhirResource[] {
   if (!isBundle(b)) return [];
   return (b.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-}
-
-function nextLink(b: Bundle): string | undefined {
-  return b.link?.find((l) => l.relation === 'next')?.url;
 }
 
 export function toQuery(params: Record<string, string | string[]> | string): string {

@@ -10,8 +10,9 @@ describe('actions from exchanges', () => {
     const cases: [string, string, string, string[]][] = [
       ['GET', 'Patient/p1', 'read', ['ref:Patient/p1']],
       ['GET', 'Patient/p1/_history/3', 'read', ['ref:Patient/p1']],
-      // A search's object is its query: criteria sorted, paging dropped.
-      ['GET', 'Observation?patient=p1', 'search', ['query:Observation?patient=p1']],
+      // A search's object is its query: criteria sorted, paging dropped, a patient parameter
+      // written as a reference (R4 search.html#reference: `p1` and `Patient/p1` are the same).
+      ['GET', 'Observation?patient=p1', 'search', ['query:Observation?patient=Patient/p1']],
       [
         'GET',
         'Observation?status=final&_count=5&code=1',

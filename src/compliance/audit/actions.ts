@@ -34,6 +34,13 @@ export interface AuditedAction {
   objects: string[];
   /** Weaker keys: the patient (`ref:Patient/123`, `ident:<MRN>`), the resource type. */
   context: string[];
+  /**
+   * Patients the action is about (`Patient/1`): from the URL, the query, the body, or the
+   * resource a read returned. IHE BALP's Patient* patterns name each in a patient entity.
+   */
+  patients: string[];
+  /** The target's host (`127.0.0.1:8080`) or MLLP peer: where the action took place. */
+  target?: string;
   /** Identity presented (header, basic user, MSH-3), when known. */
   user?: string;
   /** What the target answered: success (2xx, AA/CA) or failure. */
@@ -172,6 +179,11 @@ function fromHttp(x: Exchange, index: number): AuditedAction | SkippedExchange {
     if (type === 'Patient' && created) context.push(refKey(`Patient/${created[2]}`));
   }
   const status = res?.status;
+  // A read discloses the subject of what it returned (R4 compartment; IHE BALP PatientRead).
+  const returned = kind === 'read' && res && status === 200 ? bodyKeys(res.body).context : [];
+  const patients = [...context, ...returned]
+    .filter((k) => k.startsWith('ref:Patient/'))
+    .map((k) => k.slice(4));
   return {
     exchangeId: x.id,
     index,
@@ -183,6 +195,8 @@ function fromHttp(x: Exchange, index: number): AuditedAction | SkippedExchange {
     resourceType,
     objects: [...new Set(objects)],
     context: [...new Set(context)],
+    patients: [...new Set(patients)],
+    target: req.url.host,
     user: requestIdentity(req.headers),
     succeeded: status === undefined ? undefined : status < 400,
     answer: status === undefined ? undefined : `HTTP ${status}`,
@@ -227,6 +241,9 @@ function fromMllp(x: Exchange, index: number): AuditedAction | SkippedExchange {
     endMs: Date.parse(x.startedAt) + Math.max(0, x.durationMs),
     objects,
     context: [...new Set(context)],
+    // HL7 v2 names patients by CX identifier (PID-3), not by FHIR reference.
+    patients: [],
+    target: x.peer,
     user: msg.get('MSH-3.1') || undefined,
     succeeded: true,
     answer: code,

@@ -5,21 +5,33 @@
  */
 import type { CheckResult, Exchange } from '../../core/evidence.js';
 import { isUserError } from '../../core/errors.js';
+import { FhirClient, type ExchangeSink, type FhirAuthResolved } from '../../fhir/client.js';
 import { errorResult } from '../common/check.js';
 import { actionsFromExchanges } from './actions.js';
-import { verifyAuditTrail } from './match.js';
+import { fetchAuditEvents } from './fetch.js';
+import { verifyAuditTrail, type RetrievalNote } from './match.js';
 import type { AuditRecord } from './records.js';
-import { fetchAuditEvents, loadAuditFile, type FhirAuditQuery } from './sources.js';
+import { loadAuditFile } from './sources.js';
 
 export type AuditSource =
   | {
       kind: 'fhir';
       baseUrl: string;
+      /**
+       * The client to search with (the target's, with its credentials, retries and evidence
+       * sink). Without one, a client is made from the fields below.
+       */
+      client?: FhirClient;
+      /** Identity sent as `X-Golive-User` when no credential is given (default golive-auditor). */
       user?: string;
       basic?: { user: string; password: string };
       bearer?: string;
-      fetch?: typeof fetch;
+      /** Where the made client keeps its exchanges (the AuditEvent pages) as evidence. */
+      sink?: ExchangeSink;
       pageSize?: number;
+      /** Caps on reading every page when the server filters by neither date nor _lastUpdated. */
+      maxPages?: number;
+      maxRecords?: number;
     }
   | { kind: 'ndjson'; file: string }
   | { kind: 'csv'; file: string };
@@ -36,23 +48,51 @@ export interface AuditCheckInput {
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
 export const DEFAULT_SKEW_MS = 2 * 60_000;
 
-/** Load the audit records for the time span of the actions (plus the window either side). */
+/** The client a FHIR audit source searches with. */
+export function auditClient(source: Extract<AuditSource, { kind: 'fhir' }>): FhirClient {
+  if (source.client) return source.client;
+  const auth: FhirAuthResolved = source.basic
+    ? { type: 'basic', username: source.basic.user, password: source.basic.password }
+    : source.bearer
+      ? { type: 'bearer', token: source.bearer }
+      : { type: 'none' };
+  return new FhirClient({
+    baseUrl: source.baseUrl,
+    auth,
+    ...(auth.type === 'none'
+      ? { headers: { 'x-golive-user': source.user ?? 'golive-auditor' } }
+      : {}),
+    timeoutMs: 30_000,
+    ...(source.sink ? { sink: source.sink } : {}),
+  });
+}
+
+/**
+ * The audit records for the time span of the actions (plus the window either side), and how
+ * they were obtained (for a FHIR source: which search the server applied, fetch.ts).
+ */
+export async function loadAuditTrail(
+  source: AuditSource,
+  span: { from: number; to: number },
+): Promise<{ records: AuditRecord[]; retrieval?: RetrievalNote }> {
+  // An export is read whole; the summary names the file already.
+  if (source.kind !== 'fhir') return { records: loadAuditFile(source.file, source.kind) };
+  return fetchAuditEvents({
+    client: auditClient(source),
+    since: new Date(span.from),
+    until: new Date(span.to),
+    ...(source.pageSize ? { pageSize: source.pageSize } : {}),
+    ...(source.maxPages ? { maxPages: source.maxPages } : {}),
+    ...(source.maxRecords ? { maxRecords: source.maxRecords } : {}),
+  });
+}
+
+/** The audit records alone (callers that report the retrieval themselves use loadAuditTrail). */
 export async function loadAuditRecords(
   source: AuditSource,
   span: { from: number; to: number },
 ): Promise<AuditRecord[]> {
-  if (source.kind !== 'fhir') return loadAuditFile(source.file, source.kind);
-  const q: FhirAuditQuery = {
-    baseUrl: source.baseUrl,
-    since: new Date(span.from),
-    until: new Date(span.to),
-    ...(source.user ? { user: source.user } : {}),
-    ...(source.basic ? { basic: source.basic } : {}),
-    ...(source.bearer ? { bearer: source.bearer } : {}),
-    ...(source.fetch ? { fetch: source.fetch } : {}),
-    ...(source.pageSize ? { pageSize: source.pageSize } : {}),
-  };
-  return fetchAuditEvents(q);
+  return (await loadAuditTrail(source, span)).records;
 }
 
 export function sourceLabel(source: AuditSource): string {
@@ -73,9 +113,9 @@ export async function checkAuditTrail(input: AuditCheckInput): Promise<CheckResu
   if (actions.length === 0) return verifyAuditTrail([], [], opts);
   const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
   const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
-  let records: AuditRecord[];
+  let trail: Awaited<ReturnType<typeof loadAuditTrail>>;
   try {
-    records = await loadAuditRecords(input.source, { from, to });
+    trail = await loadAuditTrail(input.source, { from, to });
   } catch (e) {
     if (!isUserError(e)) throw e;
     return errorResult(
@@ -90,5 +130,8 @@ export async function checkAuditTrail(input: AuditCheckInput): Promise<CheckResu
       e.format(),
     );
   }
-  return verifyAuditTrail(actions, records, opts);
+  return verifyAuditTrail(actions, trail.records, {
+    ...opts,
+    ...(trail.retrieval ? { retrieval: trail.retrieval } : {}),
+  });
 }

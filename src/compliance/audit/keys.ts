@@ -46,10 +46,43 @@ export function patientRef(value: string): string | undefined {
 }
 
 /**
- * Parameters that page or format a search answer rather than select what it matches (R4
- * search.html#count, http.html#paging): every page of one search is the same query.
+ * Parameters that page, sort or format a search answer rather than select what it matches (R4
+ * search.html#count, #sort, #total, #summary, #elements; http.html#paging): every page and
+ * every ordering of one search is the same query. IHE BALP also lets a server log a "cleaned"
+ * query, so these are the ones most often dropped from what a server records.
  */
-const PAGING = new Set(['_count', '_offset', '_format', '_pretty', '_getpages', '_page']);
+const RESULT_PARAMS = new Set([
+  '_count',
+  '_offset',
+  '_format',
+  '_pretty',
+  '_getpages',
+  '_page',
+  '_sort',
+  '_total',
+  '_summary',
+  '_elements',
+]);
+
+/** Comma-separated values are alternatives (R4 search.html#combining): their order is noise. */
+function sortAlternatives(v: string): string {
+  // `\,` escapes a comma inside one value (R4 search.html#escaping).
+  const parts = v.split(/(?<!\\),/);
+  return parts.length > 1 ? [...parts].sort().join(',') : v;
+}
+
+/**
+ * One criterion in a comparable form: a patient parameter's value as `Patient/id` whether it
+ * was written `id`, `Patient/id` or as a full URL (R4 search.html#reference), and
+ * alternatives sorted.
+ */
+function normalizeCriterion(name: string, value: string): string {
+  if (PATIENT_PARAMS.includes(name)) {
+    const refs = value.split(',').map((x) => patientRef(x) ?? x.trim());
+    return sortAlternatives(refs.join(','));
+  }
+  return sortAlternatives(value);
+}
 
 export interface SearchSpec {
   /**
@@ -71,8 +104,8 @@ export interface SearchSpec {
  */
 export function searchKeys(s: SearchSpec): { query?: string; context: string[] } {
   const criteria = [...s.params]
-    .filter(([k]) => !PAGING.has(k))
-    .map(([k, v]) => `${k}=${v}`)
+    .filter(([k]) => !RESULT_PARAMS.has(k))
+    .map(([k, v]) => `${k}=${normalizeCriterion(k, v)}`)
     .sort();
   const query = s.type
     ? `query:${s.compartment ? `${s.compartment}/` : ''}${s.type}?${criteria.join('&')}`
@@ -98,11 +131,20 @@ export function searchKeys(s: SearchSpec): { query?: string; context: string[] }
 
 /**
  * The search in a logged query: a URL (`https://h/fhir/Observation?code=x`), a relative one
- * (`Observation?code=x`, `Patient/1/Observation`), a request line (`GET /fhir/...`) or, when
- * the server logs only the query string, `code=x` (then the type is unknown).
+ * (`Observation?code=x`, `Patient/1/Observation`), a host without scheme
+ * (`test.fhir.org/r4/Observation?code=x`), or the raw request IHE BALP asks for in
+ * `entity[query].query` (request line, headers, and for `POST [type]/_search` a form body whose
+ * parameters count like the URL's, R4 http.html#search), or, when the server logs only the
+ * query string, `code=x` (then the type is unknown).
  */
 export function searchFromText(text: string): SearchSpec | undefined {
-  let t = text
+  const raw = text.replace(/^\s+/, '');
+  const split = /\r?\n\r?\n/.exec(raw);
+  const head = split ? raw.slice(0, split.index) : raw;
+  const body = split ? raw.slice(split.index + split[0].length).trim() : '';
+  const [first = '', ...headerLines] = head.split(/\r?\n/);
+  const method = /^(GET|POST|HEAD)\s+/i.exec(first.trim())?.[1]?.toUpperCase();
+  let t = first
     .trim()
     .replace(/^(GET|POST|HEAD)\s+/i, '')
     .replace(/\s+HTTP\/[\d.]+$/i, '');
@@ -114,6 +156,12 @@ export function searchFromText(text: string): SearchSpec | undefined {
   } catch {
     return undefined;
   }
+  const params = new URLSearchParams(url.searchParams);
+  const form = headerLines.some((l) =>
+    /^content-type:\s*application\/x-www-form-urlencoded/i.test(l.trim()),
+  );
+  if (method === 'POST' && body && (form || /^[^\s=&]+=/.test(body)))
+    for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   const segs = url.pathname
     .split('/')
     .filter(Boolean)
@@ -127,10 +175,10 @@ export function searchFromText(text: string): SearchSpec | undefined {
     .filter((s) => s !== '_search');
   const last = segs[segs.length - 1];
   const type = last && FHIR_TYPE.test(last) ? last : undefined;
-  if (!type) return { params: url.searchParams };
+  if (!type) return { params };
   const outer = segs[segs.length - 3];
   const id = segs[segs.length - 2];
   const compartment =
     outer && id && FHIR_TYPE.test(outer) && !FHIR_TYPE.test(id) ? `${outer}/${id}` : undefined;
-  return { type, params: url.searchParams, ...(compartment ? { compartment } : {}) };
+  return { type, params, ...(compartment ? { compartment } : {}) };
 }

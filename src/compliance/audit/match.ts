@@ -8,7 +8,11 @@
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding, Location } from '../../core/finding.js';
 import { buildResult, pct } from '../common/check.js';
-import type { ActionKind, AuditedAction, SkippedExchange } from './actions.js';
+import type { AuditedAction, SkippedExchange } from './actions.js';
+import { balpGaps } from './balp.js';
+import { completenessProblems, sameUser, type AuditMatch } from './complete.js';
+import { describeAction, missingMessage, recordName } from './explain.js';
+import { actionFits, interactionFits } from './interactions.js';
 import type { AuditRecord } from './records.js';
 
 export interface AuditVerifyOptions {
@@ -22,66 +26,8 @@ export interface AuditVerifyOptions {
   skipped?: SkippedExchange[];
   /** Where the records came from (URL or file), for the summary. */
   sourceLabel?: string;
-}
-
-/** AuditEvent.action codes acceptable for each kind (R4 audit-event-action; search is E per the R4 page, R is common). */
-const ACTIONS: Record<ActionKind, string[]> = {
-  read: ['R'],
-  search: ['E', 'R'],
-  create: ['C'],
-  update: ['U'],
-  delete: ['D'],
-  operation: ['E', 'R'],
-  message: ['C', 'U', 'E'],
-};
-
-/** restful-interaction subtype codes acceptable for each kind (R4 valueset restful-interaction). */
-const INTERACTIONS: Record<ActionKind, string[]> = {
-  read: ['read', 'vread'],
-  search: ['search', 'search-type', 'search-system', 'search-compartment'],
-  create: ['create'],
-  update: ['update', 'patch'],
-  delete: ['delete'],
-  operation: ['operation'],
-  message: ['create', 'update'],
-};
-const RESTFUL = new Set(
-  Object.values(INTERACTIONS)
-    .flat()
-    .concat([
-      'history',
-      'history-instance',
-      'history-type',
-      'history-system',
-      'capabilities',
-      'transaction',
-      'batch',
-    ]),
-);
-
-/** An update answered 201 created the resource (R4 http.html#update, "update as create"). */
-const createdByUpdate = (a: AuditedAction) => a.kind === 'update' && a.answer === 'HTTP 201';
-
-/** The AuditEvent.action codes that fit the action: an update that created may be audited C. */
-export function expectedActions(a: AuditedAction): string[] {
-  return createdByUpdate(a) ? ['U', 'C'] : ACTIONS[a.kind];
-}
-
-function codeFits(a: AuditedAction, r: AuditRecord): boolean {
-  return !r.action || expectedActions(a).includes(r.action);
-}
-
-/** A record whose subtype names another FHIR interaction is the record of that interaction. */
-function interactionFits(a: AuditedAction, r: AuditRecord): boolean {
-  const interaction = r.subtypes.find((s) => RESTFUL.has(s));
-  if (!interaction) return true;
-  return (
-    INTERACTIONS[a.kind].includes(interaction) || (createdByUpdate(a) && interaction === 'create')
-  );
-}
-
-function actionFits(a: AuditedAction, r: AuditRecord): boolean {
-  return codeFits(a, r) && interactionFits(a, r);
+  /** How they were obtained (which search strategy), for the summary and data. */
+  retrieval?: RetrievalNote;
 }
 
 const isType = (k: string) => k.startsWith('type:');
@@ -95,17 +41,30 @@ function contextFits(a: AuditedAction, r: AuditRecord): boolean {
   return typeOk && idOk;
 }
 
+/**
+ * A record naming only other patients is the record of another patient's access, whatever else
+ * fits (IHE BALP patient entity; R4 AuditEvent.entity.what). Either side naming no patient
+ * leaves this open.
+ */
+function patientsAgree(a: AuditedAction, r: AuditRecord): boolean {
+  return (
+    a.patients.length === 0 ||
+    r.patients.length === 0 ||
+    r.patients.some((p) => a.patients.includes(p))
+  );
+}
+
+/** The record says it happened where the action did: the target's host in a network address or the source. */
+function sameWhere(a: AuditedAction, r: AuditRecord): boolean {
+  const host = a.target?.toLowerCase();
+  if (!host) return false;
+  return [...r.networks, r.source ?? ''].some((w) => w.toLowerCase().includes(host));
+}
+
 /** Time outside [start, end] of the action; 0 inside. Undefined when the record has no time. */
 function skewOf(a: AuditedAction, r: AuditRecord): number | undefined {
   if (r.time === undefined) return undefined;
   return r.time < a.startMs ? a.startMs - r.time : r.time > a.endMs ? r.time - a.endMs : 0;
-}
-
-interface Match {
-  action: AuditedAction;
-  record: AuditRecord;
-  skew?: number;
-  actionMismatch: boolean;
 }
 
 type Pass = {
@@ -138,31 +97,36 @@ function lexLess(a: number[], b: number[]): boolean {
   return false;
 }
 
-function sameUser(a: AuditedAction, r: AuditRecord): boolean {
-  const u = a.user?.toLowerCase();
-  return u !== undefined && r.users.some((x) => x.toLowerCase() === u);
+/** An outcome that agrees with the answer (or says nothing) is the better evidence. */
+function outcomeAgrees(a: AuditedAction, r: AuditRecord): boolean {
+  return (
+    a.succeeded === undefined || r.outcome === undefined || (r.outcome === '0') === a.succeeded
+  );
 }
 
 export function matchRecords(
   actions: AuditedAction[],
   records: AuditRecord[],
   windowMs: number,
-): Map<AuditedAction, Match> {
+): Map<AuditedAction, AuditMatch> {
   const used = new Set<AuditRecord>();
-  const matched = new Map<AuditedAction, Match>();
+  const matched = new Map<AuditedAction, AuditMatch>();
   const ordered = [...actions].sort((x, y) => x.startMs - y.startMs || x.index - y.index);
   for (const pass of PASSES) {
     for (const a of ordered) {
       if (matched.has(a)) continue;
       let best: { r: AuditRecord; score: number[] } | undefined;
       for (const r of records) {
-        if (used.has(r) || !pass.fits(a, r)) continue;
+        if (used.has(r) || !patientsAgree(a, r) || !pass.fits(a, r)) continue;
         const skew = skewOf(a, r);
         // A record without a time can only be matched in the last pass (and is then incomplete).
         if (skew === undefined ? !pass.mismatch : skew > windowMs) continue;
+        // Who, then when, then where and outcome break ties between records that fit.
         const score = [
           sameUser(a, r) ? 0 : 1,
           skew ?? Number.MAX_SAFE_INTEGER,
+          sameWhere(a, r) ? 0 : 1,
+          outcomeAgrees(a, r) ? 0 : 1,
           Math.abs((r.time ?? 0) - a.startMs),
         ];
         if (!best || lexLess(score, best.score)) best = { r, score };
@@ -181,41 +145,120 @@ export function matchRecords(
   return matched;
 }
 
-/** The elements a matched record lacks, in words (who, what, when, where, outcome, action, type). */
-export function completenessProblems(m: Match): string[] {
-  const { action: a, record: r } = m;
-  const p: string[] = [];
-  if (r.users.length === 0) p.push('who: no agent identity (agent.who)');
-  else if (a.user && !sameUser(a, r))
-    p.push(`who: recorded ${r.users.map((u) => `"${u}"`).join(', ')}, expected "${a.user}"`);
-  if (!r.type) p.push('what: no event type (AuditEvent.type)');
-  if (r.time === undefined) p.push('when: no recorded time');
-  else if (!r.hasZone) p.push(`when: "${r.recorded}" has no zone offset`);
-  if (!r.source) p.push('where: no source (source.observer)');
-  if (!r.outcome) p.push('outcome: missing');
-  else if (a.succeeded === true && r.outcome !== '0')
-    p.push(`outcome: recorded "${r.outcome}" (failure) but the target answered ${a.answer}`);
-  else if (a.succeeded === false && r.outcome === '0')
-    p.push(`outcome: recorded success but the target answered ${a.answer}`);
-  if (!r.action) p.push(`action: missing (expected ${expectedActions(a).join(' or ')})`);
-  else if (m.actionMismatch)
-    p.push(
-      `action: recorded "${r.action}"${r.subtypes.length ? ` (${r.subtypes.join(', ')})` : ''}, expected ${expectedActions(a).join(' or ')} for a ${a.kind}`,
-    );
-  return p;
+/** How the records were obtained, for the result (sources.ts, fetch.ts). */
+export interface RetrievalNote {
+  /** In words: "date applied by the server", "read all 3 pages and filtered locally"... */
+  statement: string;
+  pages?: number;
+  recordsRead?: number;
 }
 
-function recordName(r: AuditRecord): string {
-  return r.id ? `audit record ${r.id}` : 'audit record';
+/** The retrieval note a verifyAuditTrail result carries, if any. */
+export function retrievalOf(r: CheckResult): RetrievalNote | undefined {
+  const d = r.data as { retrieval?: RetrievalNote } | undefined;
+  return d?.retrieval;
 }
 
-function describe(a: AuditedAction): string {
-  // A search is named by its type; the summary that follows shows the query.
-  const what =
-    (a.kind === 'search' ? undefined : a.objects[0]?.replace(/^(ref|ident):/, '')) ??
-    a.resourceType ??
-    '';
-  return `${a.kind}${what ? ` ${what}` : ''} (${a.summary}, ${a.startedAt})`;
+interface Verified {
+  findings: Finding[];
+  rows: Record<string, unknown>[];
+  incomplete: number;
+  skewed: number;
+  maxSkew: number;
+  balpChecked: number;
+  balpGapped: number;
+}
+
+function verifyEach(
+  actions: AuditedAction[],
+  records: AuditRecord[],
+  matched: Map<AuditedAction, AuditMatch>,
+  opts: AuditVerifyOptions & { windowMs: number; skewMs: number },
+): Verified {
+  const v: Verified = {
+    findings: [],
+    rows: [],
+    incomplete: 0,
+    skewed: 0,
+    maxSkew: 0,
+    balpChecked: 0,
+    balpGapped: 0,
+  };
+  const taken = new Set([...matched.values()].map((m) => m.record));
+  for (const a of [...actions].sort((x, y) => x.index - y.index)) {
+    const m = matched.get(a);
+    if (!m) {
+      v.findings.push({
+        rule: 'audit.missing',
+        severity: 'error',
+        domain: 'compliance',
+        message: missingMessage(a, records, taken, opts.windowMs),
+        action: a.write
+          ? 'Configure the target to audit every create, update and filed message (FHIR AuditEvent / IHE ATNA), then re-run.'
+          : 'Configure the target to audit reads and searches of patient data too, not only writes (HIPAA 45 CFR 164.312(b); IHE ATNA), then re-run.',
+        location: {
+          ...(opts.actionsFile ? { file: opts.actionsFile } : {}),
+          path: `[${a.index}] ${a.exchangeId}`,
+        },
+        detail: {
+          exchangeId: a.exchangeId,
+          kind: a.kind,
+          objects: a.objects,
+          context: a.context,
+          patients: a.patients,
+        },
+      });
+      v.rows.push({ exchangeId: a.exchangeId, kind: a.kind, audited: false });
+      continue;
+    }
+    const problems = completenessProblems(m);
+    const balp = balpGaps(a, m.record);
+    const recLoc: Location = { ...m.record.at };
+    if (problems.length > 0) {
+      v.incomplete++;
+      v.findings.push({
+        rule: 'audit.incomplete',
+        severity: 'error',
+        domain: 'compliance',
+        message: `${recordName(m.record)} for ${describeAction(a)} is incomplete: ${problems.join('; ')}`,
+        action:
+          'Fix the audit configuration so every record carries who, what, when (with zone), where and outcome, as FHIR AuditEvent requires.',
+        location: recLoc,
+        detail: { exchangeId: a.exchangeId, recordId: m.record.id, problems },
+      });
+    }
+    if (m.skew !== undefined) v.maxSkew = Math.max(v.maxSkew, m.skew);
+    if (m.skew !== undefined && m.skew > opts.skewMs) {
+      v.skewed++;
+      v.findings.push({
+        rule: 'audit.skew',
+        severity: 'error',
+        domain: 'compliance',
+        message: `${recordName(m.record)} for ${describeAction(a)} is ${Math.round(m.skew / 1000)} s away from the action (allowed ${Math.round(opts.skewMs / 1000)} s)`,
+        action:
+          "Synchronise the target's clock (NTP, as IHE Consistent Time requires) so audit times can be trusted.",
+        location: recLoc,
+        detail: { exchangeId: a.exchangeId, recordId: m.record.id, skewMs: m.skew },
+      });
+    }
+    if (
+      m.record.form === 'AuditEvent' &&
+      ['read', 'search', 'create', 'update', 'delete'].includes(a.kind)
+    ) {
+      v.balpChecked++;
+      if (balp.length > 0) v.balpGapped++;
+    }
+    v.rows.push({
+      exchangeId: a.exchangeId,
+      kind: a.kind,
+      audited: true,
+      recordId: m.record.id,
+      skewMs: m.skew,
+      problems,
+      balp,
+    });
+  }
+  return v;
 }
 
 export function verifyAuditTrail(
@@ -224,84 +267,30 @@ export function verifyAuditTrail(
   opts: AuditVerifyOptions,
 ): CheckResult {
   const windowMs = opts.windowMs ?? 5 * 60_000;
-  const allowed = opts.skewMs ?? 2 * 60_000;
+  const skewMs = opts.skewMs ?? 2 * 60_000;
   const matched = matchRecords(actions, records, windowMs);
-  const findings: Finding[] = [];
-  const data: Record<string, unknown>[] = [];
-  let incomplete = 0;
-  let skewed = 0;
-  let maxSkew = 0;
-  for (const a of [...actions].sort((x, y) => x.index - y.index)) {
-    const exLoc: Location = {
-      ...(opts.actionsFile ? { file: opts.actionsFile } : {}),
-      path: `[${a.index}] ${a.exchangeId}`,
-    };
-    const m = matched.get(a);
-    if (!m) {
-      findings.push({
-        rule: 'audit.missing',
-        severity: 'error',
-        domain: 'compliance',
-        message: `no audit record for ${describe(a)}`,
-        action: a.write
-          ? 'Configure the target to audit every create, update and filed message (FHIR AuditEvent / IHE ATNA), then re-run.'
-          : 'Configure the target to audit reads and searches of patient data too, not only writes (HIPAA 45 CFR 164.312(b); IHE ATNA), then re-run.',
-        location: exLoc,
-        detail: { exchangeId: a.exchangeId, kind: a.kind, objects: a.objects, context: a.context },
-      });
-      data.push({ exchangeId: a.exchangeId, kind: a.kind, audited: false });
-      continue;
-    }
-    const problems = completenessProblems(m);
-    const recLoc: Location = { ...m.record.at };
-    if (problems.length > 0) {
-      incomplete++;
-      findings.push({
-        rule: 'audit.incomplete',
-        severity: 'error',
-        domain: 'compliance',
-        message: `${recordName(m.record)} for ${describe(a)} is incomplete: ${problems.join('; ')}`,
-        action:
-          'Fix the audit configuration so every record carries who, what, when (with zone), where and outcome, as FHIR AuditEvent requires.',
-        location: recLoc,
-        detail: { exchangeId: a.exchangeId, recordId: m.record.id, problems },
-      });
-    }
-    if (m.skew !== undefined) maxSkew = Math.max(maxSkew, m.skew);
-    if (m.skew !== undefined && m.skew > allowed) {
-      skewed++;
-      findings.push({
-        rule: 'audit.skew',
-        severity: 'error',
-        domain: 'compliance',
-        message: `${recordName(m.record)} for ${describe(a)} is ${Math.round(m.skew / 1000)} s away from the action (allowed ${Math.round(allowed / 1000)} s)`,
-        action:
-          "Synchronise the target's clock (NTP, as IHE Consistent Time requires) so audit times can be trusted.",
-        location: recLoc,
-        detail: { exchangeId: a.exchangeId, recordId: m.record.id, skewMs: m.skew },
-      });
-    }
-    data.push({
-      exchangeId: a.exchangeId,
-      kind: a.kind,
-      audited: true,
-      recordId: m.record.id,
-      skewMs: m.skew,
-      problems,
-    });
-  }
+  const v = verifyEach(actions, records, matched, { ...opts, windowMs, skewMs });
   const reads = actions.filter((a) => !a.write);
   const writes = actions.filter((a) => a.write);
   const auditedReads = reads.filter((a) => matched.has(a)).length;
   const auditedWrites = writes.filter((a) => matched.has(a)).length;
   const missing = actions.length - matched.size;
+  const r = opts.retrieval;
+  const notes = [
+    ...(r ? [` Records: ${r.statement}.`] : []),
+    ...(v.balpGapped > 0
+      ? [
+          ` ${v.balpGapped} of ${v.balpChecked} matched AuditEvents depart from IHE BALP (see each match's balp list).`,
+        ]
+      : []),
+  ].join('');
   const result = buildResult({
     check: 'compliance.audit-trail',
     kind: 'audit',
     title: 'Audit trail: every action audited with who, what, when, where, outcome',
     domain: 'compliance',
     criteria: ['compliance.audit-trail'],
-    findings,
+    findings: v.findings,
     measurements: {
       actions_total: actions.length,
       actions_audited: matched.size,
@@ -313,18 +302,22 @@ export function verifyAuditTrail(
       writes_audited: auditedWrites,
       writes_audited_pct: pct(auditedWrites, writes.length),
       audit_missing: missing,
-      audit_incomplete: incomplete,
-      audit_skewed: skewed,
-      max_skew_ms: maxSkew,
+      audit_incomplete: v.incomplete,
+      audit_skewed: v.skewed,
+      max_skew_ms: v.maxSkew,
       audit_records: records.length,
       audit_records_unmatched: records.length - matched.size,
+      audit_balp_checked: v.balpChecked,
+      audit_balp_gaps: v.balpGapped,
+      ...(r?.pages !== undefined ? { audit_pages_read: r.pages } : {}),
+      ...(r?.recordsRead !== undefined ? { audit_records_read: r.recordsRead } : {}),
       exchanges_skipped: opts.skipped?.length ?? 0,
     },
     now: opts.now,
-    passSummary: `All ${actions.length} actions (${reads.length} reads, ${writes.length} writes) have complete audit records${opts.sourceLabel ? ` in ${opts.sourceLabel}` : ''}.`,
+    passSummary: `All ${actions.length} actions (${reads.length} reads, ${writes.length} writes) have complete audit records${opts.sourceLabel ? ` in ${opts.sourceLabel}` : ''}.${notes}`,
     failSummary: () =>
-      `${pct(matched.size, actions.length)}% of actions audited (reads ${pct(auditedReads, reads.length)}%, writes ${pct(auditedWrites, writes.length)}%): ${missing} missing, ${incomplete} incomplete, ${skewed} skewed.`,
-    data: { matches: data, skipped: opts.skipped ?? [] },
+      `${pct(matched.size, actions.length)}% of actions audited (reads ${pct(auditedReads, reads.length)}%, writes ${pct(auditedWrites, writes.length)}%): ${missing} missing, ${v.incomplete} incomplete, ${v.skewed} skewed.${notes}`,
+    data: { matches: v.rows, skipped: opts.skipped ?? [], ...(r ? { retrieval: r } : {}) },
   });
   if (actions.length === 0) {
     return {

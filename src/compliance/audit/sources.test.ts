@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEvent, httpExchange } from '../../../test/compliance/audit-fixtures.js';
 import { UserError } from '../../core/errors.js';
-import { checkAuditTrail } from './check.js';
-import { fetchAuditEvents, parseAuditCsv, parseAuditNdjson } from './sources.js';
+import { auditClient, checkAuditTrail } from './check.js';
+import { fetchAuditEvents } from './fetch.js';
+import { parseAuditCsv, parseAuditNdjson } from './sources.js';
 
 function caught(fn: () => unknown): UserError {
   try {
@@ -102,12 +103,14 @@ describe('FHIR AuditEvent endpoint (loopback)', () => {
         },
       };
     });
-    const recs = await fetchAuditEvents({
-      baseUrl: url,
+    const { records: recs, retrieval } = await fetchAuditEvents({
+      client: auditClient({ kind: 'fhir', baseUrl: url }),
       since: new Date('2026-02-27T14:00:00Z'),
       until: new Date('2026-02-27T15:00:00Z'),
     });
     expect(recs.map((r) => r.id)).toEqual(['a', 'b']);
+    // No self link: the records themselves show the date was applied (all inside the span).
+    expect(retrieval).toMatchObject({ strategy: 'date', pages: 2 });
     expect(recs[0]!.at.path).toBe('AuditEvent/a');
     const first = new URL(seen[0]!.url, 'http://x');
     expect(first.pathname).toBe('/fhir/AuditEvent');
@@ -126,17 +129,18 @@ describe('FHIR AuditEvent endpoint (loopback)', () => {
         link: [{ relation: 'next', url: 'http://127.0.0.2:9/fhir/AuditEvent?page=2' }],
       },
     }));
-    await expect(fetchAuditEvents({ baseUrl: url, since: new Date(0) })).rejects.toMatchObject({
-      code: 'E_AUDIT_FETCH',
-      exitCode: 3,
-    });
+    const client = auditClient({ kind: 'fhir', baseUrl: url, bearer: 't' });
+    await expect(
+      fetchAuditEvents({ client, since: new Date(0), until: new Date() }),
+    ).rejects.toMatchObject({ code: 'E_AUDIT_FETCH', exitCode: 3 });
   });
 
   it('turns HTTP errors and unreachable servers into exit 3, and into an inconclusive result', async () => {
     const url = await serve(() => ({ status: 500, body: {} }));
-    await expect(fetchAuditEvents({ baseUrl: url, since: new Date(0) })).rejects.toMatchObject({
-      exitCode: 3,
-    });
+    const client = auditClient({ kind: 'fhir', baseUrl: url });
+    await expect(
+      fetchAuditEvents({ client, since: new Date(0), until: new Date() }),
+    ).rejects.toMatchObject({ exitCode: 3 });
     const result = await checkAuditTrail({
       exchanges: [httpExchange('x', 'GET', 'Patient/p1', '2026-02-27T14:00:00Z')],
       source: { kind: 'fhir', baseUrl: url },

@@ -1,7 +1,7 @@
 /**
- * Where audit records and actions come from: an NDJSON or CSV export, a FHIR R4 server's
- * AuditEvent endpoint (searched by date, following Bundle `next` links), and the kept exchanges.
- * Unreadable files are bad input (exit 2); an unreachable server is exit 3 (inconclusive).
+ * Where audit records and actions come from, as files: an NDJSON or CSV export, and the kept
+ * exchanges. A FHIR server's AuditEvent endpoint is read by fetch.ts. Unreadable files are bad
+ * input (exit 2).
  */
 import { z } from 'zod';
 import type { Exchange } from '../../core/evidence.js';
@@ -88,125 +88,6 @@ export function parseAuditCsv(text: string, file: string): AuditRecord[] {
 export function loadAuditFile(file: string, format: 'ndjson' | 'csv'): AuditRecord[] {
   const text = readTextFile(file);
   return format === 'csv' ? parseAuditCsv(text, file) : parseAuditNdjson(text, file);
-}
-
-export interface FhirAuditQuery {
-  /** FHIR R4 base URL, e.g. http://127.0.0.1:8080/fhir */
-  baseUrl: string;
-  /** Records at or after this instant (`date=ge`). */
-  since: Date;
-  /** Records at or before this instant (`date=le`). */
-  until?: Date;
-  pageSize?: number;
-  /** Identity sent as `X-Golive-User` (default golive-auditor). */
-  user?: string;
-  basic?: { user: string; password: string };
-  bearer?: string;
-  timeoutMs?: number;
-  /** Stop after this many pages (a server whose `next` never ends). */
-  maxPages?: number;
-  fetch?: typeof fetch;
-}
-
-function unreachable(message: string, url: string, hint: string, cause?: unknown): UserError {
-  return new UserError('E_AUDIT_FETCH', message, {
-    location: { file: url },
-    hint,
-    exitCode: 3,
-    cause,
-  });
-}
-
-/** Seconds precision without milliseconds: what every server's date search accepts. */
-const instant = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/**
- * Search AuditEvent by date and follow `next` links (FHIR R4 search paging, http.html#paging).
- * A `next` link to another origin is refused: credentials must not leave the audited server.
- */
-export async function fetchAuditEvents(q: FhirAuditQuery): Promise<AuditRecord[]> {
-  const doFetch = q.fetch ?? fetch;
-  const base = q.baseUrl.replace(/\/+$/, '');
-  const first = new URL(`${base}/AuditEvent`);
-  first.searchParams.append('date', `ge${instant(q.since)}`);
-  if (q.until) first.searchParams.append('date', `le${instant(q.until)}`);
-  first.searchParams.set('_count', String(q.pageSize ?? 100));
-  const headers: Record<string, string> = { Accept: 'application/fhir+json' };
-  if (q.basic)
-    headers.Authorization = `Basic ${Buffer.from(`${q.basic.user}:${q.basic.password}`).toString('base64')}`;
-  else if (q.bearer) headers.Authorization = `Bearer ${q.bearer}`;
-  else headers['X-Golive-User'] = q.user ?? 'golive-auditor';
-  const records: AuditRecord[] = [];
-  const seen = new Set<string>();
-  let next: string | undefined = first.toString();
-  let pages = 0;
-  while (next) {
-    if (seen.has(next) || pages >= (q.maxPages ?? 1000)) break;
-    seen.add(next);
-    pages++;
-    let res: Response;
-    try {
-      res = await doFetch(next, { headers, signal: AbortSignal.timeout(q.timeoutMs ?? 30_000) });
-    } catch (e) {
-      throw unreachable(
-        `cannot fetch audit events: ${(e as Error).message}`,
-        next,
-        'check the FHIR base URL and that the server is running',
-        e,
-      );
-    }
-    if (!res.ok) {
-      throw unreachable(
-        `audit event search answered HTTP ${res.status}`,
-        next,
-        res.status === 401 || res.status === 403
-          ? 'the audit identity lacks access: check --user/--basic-env/--bearer-env'
-          : 'check the FHIR base URL and that it supports AuditEvent search by date',
-      );
-    }
-    let bundle: {
-      resourceType?: unknown;
-      entry?: { resource?: unknown; fullUrl?: unknown }[];
-      link?: { relation?: unknown; url?: unknown }[];
-    };
-    try {
-      bundle = (await res.json()) as typeof bundle;
-    } catch (e) {
-      throw unreachable(
-        'audit event search did not return JSON',
-        next,
-        'the URL must be a FHIR R4 base',
-        e,
-      );
-    }
-    if (bundle?.resourceType !== 'Bundle')
-      throw unreachable(
-        'audit event search did not return a Bundle',
-        next,
-        'the URL must be a FHIR R4 base',
-      );
-    for (const [i, e] of (bundle.entry ?? []).entries()) {
-      const r = e?.resource as Record<string, unknown> | undefined;
-      if (r?.resourceType !== 'AuditEvent') continue; // OperationOutcome entries (search mode outcome)
-      const id = typeof r.id === 'string' ? r.id : undefined;
-      records.push(
-        recordFromAuditEvent(r, {
-          file: base,
-          path: id ? `AuditEvent/${id}` : `page ${pages} entry ${i + 1}`,
-        }),
-      );
-    }
-    const link = (bundle.link ?? []).find((l) => l?.relation === 'next');
-    next = typeof link?.url === 'string' ? new URL(link.url, next).toString() : undefined;
-    if (next && new URL(next).origin !== first.origin) {
-      throw unreachable(
-        `refused to follow a next link to another origin (${new URL(next).origin})`,
-        base,
-        'the server must page on its own origin',
-      );
-    }
-  }
-  return records;
 }
 
 const exchange = z.object({
