@@ -297,19 +297,24 @@ class Finder {
     });
   }
 
-  async patients(mrn: string, config: GoliveConfig) {
-    return this.unite(
-      this.identifierStrategies(
-        'Patient',
-        this.lookups.patient,
-        mrn,
-        'MR',
-        config.site.identifiers.mrnSystem,
-      ),
+  /** `label` names a lookup made on the way to another ("order by identifier: 1"). */
+  async patients(mrn: string, config: GoliveConfig, label = '') {
+    const s = this.identifierStrategies(
+      'Patient',
+      this.lookups.patient,
+      mrn,
+      'MR',
+      config.site.identifiers.mrnSystem,
     );
+    return this.unite(s.map((x) => ({ ...x, name: `${label}${x.name}` })));
   }
 
-  async orders(placer: string | undefined, filler: string | undefined, config: GoliveConfig) {
+  async orders(
+    placer: string | undefined,
+    filler: string | undefined,
+    config: GoliveConfig,
+    label = '',
+  ) {
     const ids = config.site.identifiers;
     const s = [
       ...(placer
@@ -331,7 +336,7 @@ class Finder {
           )
         : []),
     ];
-    return this.unite(s);
+    return this.unite(s.map((x) => ({ ...x, name: `${label}${x.name}` })));
   }
 
   /** Observations of the given orders (or patient), by every configured relation. */
@@ -541,7 +546,7 @@ export async function find(
     if ('specimen' in spec) return done(await f.specimens(render(spec.specimen)));
     if ('orders' in spec) {
       const mrn = render(spec.orders.patient);
-      const p = await f.patients(mrn, config);
+      const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
       if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
       const status = spec.orders.status;
@@ -562,14 +567,14 @@ export async function find(
     }
     if ('notifications' in spec) {
       const mrn = render(spec.notifications.patient);
-      const p = await f.patients(mrn, config);
+      const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
       if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
       return done(await f.notifications(p.resources));
     }
     if ('report' in spec) {
       const placer = render(spec.report.order);
-      const o = await f.orders(placer, undefined, config);
+      const o = await f.orders(placer, undefined, config, 'order by ');
       if (o.asked === 0) return done(o);
       if (o.resources.length === 0) return done(none, `order ${placer} was not found`);
       return done(await f.reports(o.resources));
@@ -580,13 +585,13 @@ export async function find(
     let patients: FhirResource[] = [];
     if (r.order !== undefined) {
       const placer = render(r.order);
-      const o = await f.orders(placer, undefined, config);
+      const o = await f.orders(placer, undefined, config, 'order by ');
       if (o.asked === 0) return done(o);
       if (o.resources.length === 0) return done(none, `order ${placer} was not found`);
       orders = o.resources;
     } else if (r.patient !== undefined) {
       const mrn = render(r.patient);
-      const p = await f.patients(mrn, config);
+      const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
       if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
       patients = p.resources;

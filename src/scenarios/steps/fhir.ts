@@ -397,9 +397,11 @@ function verdict(
       actual: bad.r.actual,
     };
   }
+  // The reason is built from what was found, so it can never contradict the evidence.
+  const where = seen || `${target} gave ${last.res ? outcomeSummary(last.res) : 'nothing'}`;
   return {
     outcome: 'fail',
-    message: seen ? `${bad.a.fail}: found ${seen}` : bad.a.fail,
+    message: `${bad.a.fail} (expected ${bad.r.expected}, found ${bad.r.actual}; ${where})`,
     expected: bad.r.expected,
     actual: `${bad.r.actual} (still, after ${formatDuration(waited)})`,
   };
