@@ -9,7 +9,8 @@ import { operationOutcome, type Observation, type Resource } from '../fhir/resou
 import { INTERACTION, type AuditInput } from './audit.js';
 import type { ResolvedOptions } from './options.js';
 import type { Runtime } from './runtime.js';
-import { SearchError, paramsFor, resourceTypesFor, search, type Query } from './search.js';
+import { capability } from './capability.js';
+import { SearchError, resourceTypesFor, search, type Query } from './search.js';
 import { applyFailedCycle, cycleFailed, isCycleResult } from './sterilization.js';
 import { WRITABLE, checkResource } from './validate.js';
 
@@ -79,51 +80,6 @@ function searchedPatients(q: Query): string[] {
     if (m) out.push(`Patient/${m[1]}`);
   }
   return [...new Set(out.filter((r) => /^Patient\/[^/]+$/.test(r)))];
-}
-
-/**
- * What this site does, per profile (R4 capabilitystatement.html): the resource types served and,
- * per type, every search parameter applied (common ones included), so that a client can tell
- * before searching what would be ignored or refused.
- */
-function capability(opts: ResolvedOptions, now: number): Resource {
-  const rules = opts.rules;
-  return {
-    resourceType: 'CapabilityStatement',
-    status: 'active',
-    date: new Date(now).toISOString(),
-    kind: 'instance',
-    software: { name: 'golive reference site' },
-    implementation: {
-      description: `golive reference site (simulated LIS/EHR), ${rules.name} profile`,
-    },
-    fhirVersion: '4.0.1',
-    format: ['json'],
-    rest: [
-      {
-        mode: 'server',
-        documentation:
-          rules.searchHandling === 'lenient'
-            ? 'Unknown search parameters are ignored and left out of Bundle.link[self] unless Prefer: handling=strict.'
-            : 'Unknown search parameters are refused (400) unless Prefer: handling=lenient.',
-        resource: resourceTypesFor(rules).map((type) => ({
-          type,
-          interaction: [
-            { code: 'read' },
-            { code: 'search-type' },
-            ...(WRITABLE.has(type) ? [{ code: 'create' }, { code: 'update' }] : []),
-          ],
-          searchParam: Object.entries(paramsFor(rules, type)).map(([name, d]) => ({
-            name,
-            type: d.kind,
-            ...(d.identifier
-              ? { documentation: 'token modifier :of-type supported (system|code|value)' }
-              : {}),
-          })),
-        })),
-      },
-    ],
-  };
 }
 
 /** `Prefer: handling=strict|lenient` (R4 search.html#errors), else the profile's default. */
