@@ -241,7 +241,7 @@ function capReached(q: FhirAuditQuery, w: Walk, search: string): UserError {
   return fetchError(
     `${search}: stopped at ${w.pages} page(s) and ${w.events.length} AuditEvents before the last page (caps: ${caps.pages} pages, ${caps.records} records), so the audit trail of the span cannot be known`,
     q.client.baseUrl,
-    'raise compliance.audit maxPages/maxRecords, or let the server filter AuditEvent by date or _lastUpdated',
+    'let the server filter AuditEvent by date or _lastUpdated (R4 search), or check an exported log instead (compliance.audit source: ndjson or csv)',
   );
 }
 
