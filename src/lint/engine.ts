@@ -3,6 +3,8 @@
  * (through one shared typed view), findings come out. State lives only in the rules' bounded
  * maps, and listed findings are capped per rule, so memory does not grow with input size.
  * A finding past its rule's cap is only counted: its message is never built.
+ * Every finding is also counted in its group (rule + sender + field, groups.ts) and, with a
+ * baseline, findings of a kind the baseline lists are counted as suppressed, not reported.
  */
 import type { Finding, Severity } from '../core/index.js';
 import { Hl7Message, MessageSplitter, decodeMessage } from '../hl7/index.js';
@@ -14,6 +16,8 @@ import { effectiveSeverity, parseLintConfig, type LintConfig, type SiteFacts } f
 import { defaultRegistry, type RuleRegistry } from './registry.js';
 import { CHARSET, GARBAGE, UNPARSEABLE } from './rules/structure.js';
 import { detach } from './fast-fields.js';
+import type { Baseline } from './baseline.js';
+import { Group, Senders, toFindingGroup } from './groups.js';
 import type {
   LazyReport,
   LintResult,
@@ -32,13 +36,17 @@ export interface EngineOptions {
   nowMs: number;
   /** Every finding as it is made (including those not kept in the result list). */
   onFinding?: (f: Finding) => void;
+  /** Findings of the kinds listed here are counted as suppressed, not reported. */
+  baseline?: Baseline;
 }
 
 interface Active {
   rule: Rule;
   severity: Severity;
-  /** Findings so far (listed or not). */
+  /** Findings so far (listed or not; not those suppressed by the baseline). */
   count: number;
+  /** Groups by sender id, then by field. */
+  groups: (Map<string, Group> | undefined)[];
 }
 
 /** The context handed to rules: one object per run, pointed at each message in turn. */
@@ -60,8 +68,8 @@ class Context implements RuleContext {
     this.state = state;
   }
 
-  report(r: LazyReport): void {
-    this.engine.emit(this.current, r, this.ref);
+  report(r: LazyReport, field?: string, key?: string, example?: string): void {
+    this.engine.emit(this.current, r, this.ref, field, key, example);
   }
 }
 
@@ -83,11 +91,17 @@ export class LintEngine {
   private readonly firing: Active[] = [];
   private readonly summary: LintSummary;
   private readonly ctx: Context;
+  private readonly senders = new Senders();
+  private readonly groups: Group[] = [];
+  private readonly baseline?: Baseline;
+  private suppressed = 0;
 
   constructor(opts: EngineOptions) {
     const config = opts.config ?? parseLintConfig({});
     const registry = opts.registry ?? defaultRegistry();
     registry.checkIds(Object.keys(config.rules));
+    opts.baseline?.checkRules((id) => registry.get(id) !== undefined);
+    this.baseline = opts.baseline;
     if (config.site.timeZone) checkTimeZone(config.site.timeZone);
     this.facts = { ...config.site, nowMs: opts.nowMs, maxKeys: config.limits.maxKeys };
     this.maxFindings = config.limits.maxFindingsPerRule;
@@ -97,7 +111,7 @@ export class LintEngine {
     for (const rule of registry.all()) {
       const severity = effectiveSeverity(config, rule.id, rule.severity);
       if (!severity) continue;
-      const a: Active = { rule, severity, count: 0 };
+      const a: Active = { rule, severity, count: 0, groups: [] };
       this.active.push(a);
       if (rule === UNPARSEABLE) this.unparseable = a;
       else if (rule === GARBAGE) this.garbage = a;
@@ -115,6 +129,7 @@ export class LintEngine {
       omitted: 0,
       rules: this.active.map((a) => a.rule.id),
       evicted: 0,
+      groups: 0,
     };
     this.ctx = new Context(this, this.facts, this.state);
   }
@@ -125,22 +140,65 @@ export class LintEngine {
     return s;
   };
 
-  /** Count a finding; make it (and list it) only when it is listed or streamed. */
-  emit(a: Active, lazy: LazyReport, ref: MessageRef): void {
+  /** The group of a finding: created on its first finding, then an index and a Map lookup. */
+  private groupOf(a: Active, sender: number, field: string): Group {
+    let byField = a.groups[sender];
+    if (byField === undefined) a.groups[sender] = byField = new Map();
+    let g = byField.get(field);
+    if (g === undefined) {
+      g = new Group(a.rule.id, a.severity, a.rule.action, sender, detach(field));
+      byField.set(g.field, g);
+      this.groups.push(g);
+    }
+    return g;
+  }
+
+  /** Is the finding of a kind the baseline lists? Counts it in its group either way. */
+  private inBaseline(g: Group, key: string, example: string | undefined): boolean {
+    let v = g.values.get(key);
+    if (v === undefined) {
+      const known = this.baseline?.has(g.rule, this.senders.get(g.sender), g.field, key) ?? false;
+      v = g.addValue(key, example, known);
+      if (v === undefined) {
+        // Past the group's bound: not kept, so asked of the baseline per finding (rare).
+        g.otherValues++;
+        return known;
+      }
+    }
+    v.count++;
+    return v.inBaseline;
+  }
+
+  /**
+   * Count a finding in its group; unless the baseline suppresses it, count it in the summary
+   * and make it (and list it) only when it is listed, streamed or the first of its group.
+   */
+  emit(a: Active, lazy: LazyReport, ref: MessageRef, field = '', key = '', example?: string): void {
+    const g = this.groupOf(a, ref.sender ?? 0, field);
+    if (this.inBaseline(g, key, example)) {
+      g.suppressed++;
+      this.suppressed++;
+      return;
+    }
+    if (g.count++ === 0) g.first = ref;
+    g.last = ref;
     const s = this.summary;
     s.findings[a.severity]++;
     if (a.count++ === 0) this.firing.push(a);
     const listed = a.count <= this.maxFindings;
     if (!listed) s.omitted++;
-    if (!listed && !this.onFinding) return;
+    if (!listed && !this.onFinding && g.example !== undefined) return;
     const r = typeof lazy === 'function' ? lazy() : lazy;
-    const at = r.at ?? ref;
     // Listed findings outlive their message: keep copies of the strings built from it.
+    const message = detach(r.message);
+    g.example ??= message;
+    if (!listed && !this.onFinding) return;
+    const at = r.at ?? ref;
     const f: Finding = {
       rule: a.rule.id,
       severity: a.severity,
       domain: a.rule.domain,
-      message: detach(r.message),
+      message,
       action: a.rule.action,
       location: {
         file: at.file,
@@ -205,6 +263,8 @@ export class LintEngine {
       index: item.index,
       offset: item.offset,
       controlId: id === undefined ? id : detach(id),
+      // MSH-3 sending application, MSH-4 sending facility, raw (v2.5.1 2.14.9.3-4).
+      sender: this.senders.id(view.msh[2] ?? '', view.msh[3] ?? ''),
     };
     const ctx = this.ctx;
     ctx.msg = msg;
@@ -229,7 +289,15 @@ export class LintEngine {
       a.rule.finish({
         facts: this.facts,
         state: this.state,
-        report: (r) => this.emit(a, r, (typeof r === 'function' ? undefined : r.at) ?? NO_REF),
+        report: (r, field, key, example) =>
+          this.emit(
+            a,
+            r,
+            (typeof r === 'function' ? undefined : r.at) ?? NO_REF,
+            field,
+            key,
+            example,
+          ),
       });
     }
     const s = this.summary;
@@ -241,7 +309,13 @@ export class LintEngine {
       if (typeof e === 'number') evicted += e;
     }
     s.evicted = evicted;
-    return { summary: s, findings: this.findings };
+    const notes = new Map(this.active.map((a) => [a.rule.id, a.rule.valueNote?.bind(a.rule)]));
+    const groups = this.groups
+      .map((g) => toFindingGroup(g, this.senders, notes.get(g.rule)))
+      .sort((x, y) => y.count - x.count || y.suppressed - x.suppressed);
+    s.groups = groups.filter((g) => g.count > 0).length;
+    if (this.baseline) s.baseline = this.baseline.summarise(new Set(s.rules), this.suppressed);
+    return { summary: s, groups, findings: this.findings };
   }
 }
 

@@ -4,7 +4,24 @@ export * from './bounded-map.js';
 export * from './registry.js';
 export * from './engine.js';
 export * from './check-result.js';
-export { toJsonReport, toJsonFinding, type JsonReport, type JsonFinding } from './report/json.js';
-export { formatText, type TextOptions } from './report/text.js';
+export {
+  toJsonReport,
+  toJsonFinding,
+  toJsonGroup,
+  type JsonReport,
+  type JsonFinding,
+  type JsonGroup,
+} from './report/json.js';
+export { formatText, formatGroups, type TextOptions } from './report/text.js';
+export {
+  Baseline,
+  BASELINE_FORMAT,
+  baselineOf,
+  formatBaseline,
+  parseBaseline,
+  type BaselineFile,
+} from './baseline.js';
+export { shape, senderLabel } from './groups.js';
+export { mdcUnits, mdcUnitOf, type MdcUnit } from './mdc-units.js';
 export { formatJunit } from './report/junit.js';
 export * from './identity/index.js';

@@ -25,6 +25,8 @@ export interface MessageRef {
   index: number;
   offset: number;
   controlId?: string;
+  /** The engine's id of the message's sender (MSH-3/MSH-4), for grouping. */
+  sender?: number;
 }
 
 /** What a rule reports; the engine adds rule id, severity, domain and action. */
@@ -63,13 +65,26 @@ export interface RuleContext {
   readonly view: MessageView;
   readonly facts: SiteFacts;
   readonly state: StateFn;
-  report(r: LazyReport): void;
+  /**
+   * Report a finding. `field` (`OBX-6`: segment and field, no occurrence) and `key` (what
+   * makes findings of the field alike: the unit, the status, the shape of a bad timestamp)
+   * group findings and key them in a baseline; `example` is the value as sent when `key` is a
+   * normalised form of it. Pass strings that already exist (constants, values of the view):
+   * every finding is grouped, also those past the listing cap. A key is written to baseline
+   * files that sites commit, so it never carries patient data (names, ids, dates of birth).
+   */
+  report(r: LazyReport, field?: string, key?: string, example?: string): void;
 }
 
 export interface FinishContext {
   readonly facts: SiteFacts;
   readonly state: StateFn;
-  report(r: LazyReport<Report & { at: MessageRef }>): void;
+  report(
+    r: LazyReport<Report & { at: MessageRef }>,
+    field?: string,
+    key?: string,
+    example?: string,
+  ): void;
 }
 
 export interface Rule {
@@ -86,6 +101,8 @@ export interface Rule {
   check(ctx: RuleContext): void;
   /** Called once after the last message (findings that need the whole stream). */
   finish?(ctx: FinishContext): void;
+  /** A note on one grouping key for reports (e.g. the UCUM equivalent of an MDC unit). */
+  valueNote?(key: string): string | undefined;
 }
 
 export interface LintSummary {
@@ -103,9 +120,74 @@ export interface LintSummary {
   rules: string[];
   /** Per-key state entries evicted because a bound was reached (memory stays flat). */
   evicted: number;
+  /** Groups (rule + sender + field) with reported findings. */
+  groups: number;
+  /** Set when a baseline was given: what it suppressed and which entries no longer occur. */
+  baseline?: BaselineSummary;
+}
+
+/** One entry of a baseline file: a kind of finding accepted as known. */
+export interface BaselineEntry {
+  rule: string;
+  sendingApplication: string;
+  sendingFacility: string;
+  field: string;
+  /** Normalised value (`*`: every value of the group). */
+  key: string;
+  /** Findings of this kind when the baseline was written. */
+  count: number;
+}
+
+export interface BaselineSummary {
+  file: string;
+  entries: number;
+  /** Findings matched by an entry: counted here, not reported. */
+  suppressed: number;
+  /** Entries of rules that ran that matched nothing: fixed, or not in these inputs. */
+  fixed: number;
+  fixedEntries: BaselineEntry[];
+  /** Entries of rules that did not run (turned off), so neither matched nor fixed. */
+  notChecked: number;
 }
 
 export interface LintResult {
   summary: LintSummary;
+  /** Every group with findings (reported or suppressed), most findings first. */
+  groups: FindingGroup[];
   findings: Finding[];
+}
+
+/** One normalised value of a group. */
+export interface ValueCount {
+  key: string;
+  /** Findings with this value, including those matched by the baseline. */
+  count: number;
+  /** The value as sent, when the key is a normalised form of it (first seen). */
+  example?: string;
+  /** What the rule says about the value (Rule.valueNote), added to the result. */
+  note?: string;
+  /** The value is in the baseline: its findings are suppressed. */
+  inBaseline: boolean;
+}
+
+/** A group as the result carries it (reports and the baseline writer read this). */
+export interface FindingGroup {
+  rule: string;
+  severity: Severity;
+  /** The rule's recommended action. */
+  action: string;
+  sendingApplication: string;
+  sendingFacility: string;
+  /** `APP/FACILITY` */
+  sender: string;
+  /** Field without occurrence (`OBX-6`), '' when the rule names none. */
+  field: string;
+  count: number;
+  suppressed: number;
+  first?: MessageRef;
+  last?: MessageRef;
+  example?: string;
+  /** Values, most frequent first. */
+  values: ValueCount[];
+  otherValues: number;
 }

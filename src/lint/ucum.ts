@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type { UcumLhcUtils } from '@lhncbc/ucum-lhc';
 import { StringCache } from './hashed-map.js';
+import { ucumOfRefid } from './mdc-units.js';
 
 let utils: UcumLhcUtils | undefined;
 
@@ -52,6 +53,11 @@ export function checkUcum(raw: string): UnitCheck {
 export type Convertibility = 'same' | 'convertible' | 'molar-mass' | 'incommensurable';
 
 export function compareUnits(a: string, b: string): Convertibility {
+  if (a === b) return 'same';
+  // An IEEE 11073 reference id compares as its UCUM equivalent: MDC_DIM_PERCENT and % are one
+  // unit written two ways, not two units (see mdc-units.ts).
+  a = ucumOfRefid(a);
+  b = ucumOfRefid(b);
   if (a === b) return 'same';
   const key = `${a}\u0000${b}`;
   const hit = conversions.get(key);

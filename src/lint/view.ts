@@ -148,9 +148,22 @@ export class Obs {
     return this.r.c(this.f, 6, 1)?.trim();
   }
 
+  /** OBX-6.2 */
+  get unitText(): string | undefined {
+    return this.r.c(this.f, 6, 2);
+  }
+
   /** OBX-6.3 */
   get unitSystem(): string | undefined {
     return this.r.c(this.f, 6, 3);
+  }
+
+  /** OBX-6.4 and OBX-6.6: the alternate unit code and its coding system (CE/CWE). */
+  get unitAltCode(): string | undefined {
+    return this.r.c(this.f, 6, 4);
+  }
+  get unitAltSystem(): string | undefined {
+    return this.r.c(this.f, 6, 6);
   }
 
   /** OBX-8, first component of every repetition (CWE in v2.7+), empty ones left out. */

@@ -1,18 +1,26 @@
 /**
  * `golive lint`: semantic lint of captured HL7 v2 traffic (docs/lint.md).
- * Exit 0 no error-level finding, 1 any, 2 bad input or config.
+ * Text output is grouped by rule + sender + field (`--detail`: finding by finding).
+ * `--write-baseline FILE` records the kinds of findings of this run; `--baseline FILE` reports
+ * only findings of kinds not in it (docs/lint.md#grouped-output-and-baselines).
+ * Exit 0 no reported error-level finding, 1 any, 2 bad input, config or baseline.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { resolveHl7Inputs, type ReadProgress } from '../../inputs/hl7-files.js';
 import {
+  baselineOf,
+  formatBaseline,
+  formatGroups,
   formatJunit,
   formatText,
   lintInputs,
   loadLintConfig,
+  parseBaseline,
   parseLintConfig,
   toJsonReport,
+  type Baseline,
   type LintConfig,
 } from '../../lint/index.js';
 import type { RegisterCommand } from '../command-types.js';
@@ -25,6 +33,36 @@ interface LintOpts {
   timeZone?: string;
   progress: boolean;
   color?: boolean;
+  detail?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+/** Read and check a baseline before any input is read (a bad one is exit 2, nothing linted). */
+function readBaseline(file: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError('E_BASELINE', `cannot read the baseline (${code ?? 'error'})`, {
+      location: { file },
+      hint: 'write one first: golive lint <inputs> --write-baseline FILE',
+    });
+  }
+  return parseBaseline(text, file);
+}
+
+function writeBaseline(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError('E_BASELINE', `cannot write the baseline (${code ?? 'error'})`, {
+      location: { file },
+      hint: 'check that the directory exists and is writable',
+    });
+  }
 }
 
 /** --now, else GOLIVE_NOW, else the clock. */
@@ -88,6 +126,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .option('--no-progress', 'no progress on stderr')
     .option('--color', 'colour text output even when not a terminal')
+    .option('--detail', 'text output finding by finding instead of grouped by sender and field')
+    .option(
+      '--baseline <file>',
+      'report only findings of kinds not in this baseline (and say how many it suppressed)',
+    )
+    .option(
+      '--write-baseline <file>',
+      "record this run's kinds of findings (rule, sender, field, value) as a baseline",
+    )
     .action(async (inputs: string[], o: LintOpts) => {
       if (!['text', 'json', 'junit'].includes(o.format))
         throw new UserError('E_OPTION', `--format: "${o.format}" is not text, json or junit`, {
@@ -97,19 +144,32 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       if (o.timeZone) config = { ...config, site: { ...config.site, timeZone: o.timeZone } };
       const nowMs = parseNow(o.now);
       resolveHl7Inputs(inputs); // bad paths fail (exit 2) before anything is read
+      const baseline = o.baseline ? readBaseline(o.baseline) : undefined;
       const progress = progressPrinter(o.progress);
-      const result = await lintInputs(inputs, { config, nowMs, onProgress: progress.update });
+      const result = await lintInputs(inputs, {
+        config,
+        nowMs,
+        baseline,
+        onProgress: progress.update,
+      });
       progress.done();
+      const written = o.writeBaseline ? baselineOf(result, inputs) : undefined;
+      if (o.writeBaseline && written) writeBaseline(o.writeBaseline, formatBaseline(written));
+      const colour = o.color ?? (!o.output && process.stdout.isTTY === true);
       const out =
         o.format === 'json'
           ? `${JSON.stringify(toJsonReport(result, inputs), null, 2)}\n`
           : o.format === 'junit'
             ? formatJunit(result)
-            : formatText(result, {
-                colour: o.color ?? (!o.output && process.stdout.isTTY === true),
-              });
+            : o.detail
+              ? formatText(result, { colour })
+              : formatGroups(result, { colour });
       if (o.output) writeFileSync(o.output, out);
       else process.stdout.write(out);
+      if (o.writeBaseline && written)
+        process.stderr.write(
+          `baseline written to ${o.writeBaseline}: ${written.entries.length} kind(s) of finding\n`,
+        );
       setExit(result.summary.findings.error > 0 ? 1 : 0);
     });
 };

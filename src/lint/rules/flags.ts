@@ -2,6 +2,7 @@
  * flags.*: abnormal flags (OBX-8, HL7 table 0078) agree with the value and the reference range
  * (OBX-7). A clinician trusts the flag: an out-of-range value shown as normal is missed.
  */
+import { shape } from '../groups.js';
 import { isEmptyRange, parseRange, placeOfValue, type Place } from '../range.js';
 import type { Rule, RuleContext } from '../types.js';
 import { segPath, type MessageView, type Obs } from '../view.js';
@@ -62,6 +63,9 @@ function some(flags: readonly string[], set: ReadonlySet<string>): boolean {
 
 // Findings are described in functions of their own, outside the rules' loops: a closure made
 // in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+// Flag findings are grouped by OBX-8 and keyed by the observation code (OBX-3.1): a sender
+// that flags one test wrongly does so for every result of it.
+const OBX8 = 'OBX-8';
 
 /** A flag finding on OBX-8: `flagged` picks the flags named in the message (all: flagsText). */
 function flagFinding(
@@ -71,39 +75,58 @@ function flagFinding(
   flagged: ReadonlySet<string> | undefined,
   withPlace: boolean,
 ): void {
-  ctx.report(() => {
-    const shown = flagged ? o.flags.filter((f) => flagged.has(f)).join('~') : flagsText(o);
-    return {
-      message: `${describe(o)} is ${place} the range but flagged ${shown}`,
-      path: segPath('OBX', o.occurrence, 8),
-      detail: withPlace ? { place, flags: [...o.flags] } : { flags: [...o.flags] },
-    };
-  });
+  ctx.report(
+    () => {
+      const shown = flagged ? o.flags.filter((f) => flagged.has(f)).join('~') : flagsText(o);
+      return {
+        message: `${describe(o)} is ${place} the range but flagged ${shown}`,
+        path: segPath('OBX', o.occurrence, 8),
+        detail: withPlace ? { place, flags: [...o.flags] } : { flags: [...o.flags] },
+      };
+    },
+    OBX8,
+    o.code,
+  );
 }
 
 function criticalFinding(ctx: RuleContext, o: Obs): void {
-  ctx.report(() => {
-    const c = o.flags.filter((f) => CRITICAL.has(f));
-    return {
-      message: `critical result ${o.code ?? '?'}${o.codeText ? ` (${o.codeText})` : ''} = ${o.value ?? ''} flagged ${c.join('~')}`,
-      path: segPath('OBX', o.occurrence, 8),
-      detail: { flags: c },
-    };
-  });
+  ctx.report(
+    () => {
+      const c = o.flags.filter((f) => CRITICAL.has(f));
+      return {
+        message: `critical result ${o.code ?? '?'}${o.codeText ? ` (${o.codeText})` : ''} = ${o.value ?? ''} flagged ${c.join('~')}`,
+        path: segPath('OBX', o.occurrence, 8),
+        detail: { flags: c },
+      };
+    },
+    OBX8,
+    o.code,
+  );
 }
 
 function unknownFlagFinding(ctx: RuleContext, o: Obs, f: string): void {
-  ctx.report(() => ({
-    message: `OBX-8 flag "${f}" is not in HL7 table 0078`,
-    path: segPath('OBX', o.occurrence, 8),
-  }));
+  ctx.report(
+    () => ({
+      message: `OBX-8 flag "${f}" is not in HL7 table 0078`,
+      path: segPath('OBX', o.occurrence, 8),
+    }),
+    OBX8,
+    f,
+  );
 }
 
 function unreadable(ctx: RuleContext, o: Obs): void {
-  ctx.report(() => ({
-    message: `OBX-7 reference range "${o.referenceRange}" is not in a numeric form`,
-    path: segPath('OBX', o.occurrence, 7),
-  }));
+  const range = o.referenceRange ?? '';
+  // Keyed by the range's shape (`70_105` -> `9_9`): one unreadable format, whatever the numbers.
+  ctx.report(
+    () => ({
+      message: `OBX-7 reference range "${o.referenceRange}" is not in a numeric form`,
+      path: segPath('OBX', o.occurrence, 7),
+    }),
+    'OBX-7',
+    shape(range),
+    range,
+  );
 }
 
 const outOfRangeUnflagged: Rule = {

@@ -6,6 +6,7 @@
  * reported by the engine under structure.unparseable, structure.garbage and structure.charset.
  */
 import { piece, ts, type Ts } from '../fast-fields.js';
+import { shape } from '../groups.js';
 import type { Rule, RuleContext } from '../types.js';
 import { segPath, type Obs } from '../view.js';
 
@@ -26,66 +27,123 @@ const TABLE_0125 = new Set(
 // Findings are described in functions of their own, outside the rules' loops: a closure made
 // in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
 
-function missing(ctx: RuleContext, path: string, what: string): void {
-  ctx.report(() => ({ message: `${path} (${what}) is empty`, path }));
+// Every finding names its field without occurrence (`OBX-2`) for grouping; paths with the
+// occurrence are built only when a finding is listed.
+
+/** A required field of a non-repeating segment (MSH, PID) is empty. */
+function missing(ctx: RuleContext, field: string, what: string): void {
+  ctx.report(() => ({ message: `${field} (${what}) is empty`, path: field }), field);
 }
 
-function badDtm(ctx: RuleContext, t: Ts | undefined, seg: string, occ: number, field: number) {
-  if (!t || t.valid) return;
+/** OBX-n of one OBX is empty (OBX-2: while OBX-5 is valued, which is why it is required). */
+function missingObx(ctx: RuleContext, o: Obs, field: 2 | 3 | 11, what: string): void {
   ctx.report(() => {
-    const path = segPath(seg, occ, field);
-    return { message: `${path} "${t.text}" is not a valid date/time: ${t.error}`, path };
-  });
+    const path = segPath('OBX', o.occurrence, field);
+    const why = field === 2 ? ` but OBX-5 is valued ("${o.valueRaw}")` : '';
+    return { message: `${path} (${what}) is empty${why}`, path };
+  }, OBX_FIELDS[field]);
+}
+
+const OBX_FIELDS: Record<number, string> = { 2: 'OBX-2', 3: 'OBX-3', 11: 'OBX-11' };
+
+function badDtm(
+  ctx: RuleContext,
+  t: Ts | undefined,
+  seg: string,
+  occ: number,
+  field: number,
+  name: string,
+): void {
+  if (!t || t.valid) return;
+  ctx.report(
+    () => {
+      const path = segPath(seg, occ, field);
+      return { message: `${path} "${t.text}" is not a valid date/time: ${t.error}`, path };
+    },
+    name,
+    shape(t.text),
+    t.text,
+  );
 }
 
 function badNm(ctx: RuleContext, o: Obs, v: string): void {
-  ctx.report(() => {
-    const hint = /^[<>]=?\s*[\d.]/.test(v) ? ' (a comparator belongs in an SN value)' : '';
-    return {
-      message: `OBX-2 is NM but OBX-5 "${o.value}" is not a number${hint}`,
-      path: segPath('OBX', o.occurrence, 5),
-    };
-  });
+  ctx.report(
+    () => {
+      const hint = /^[<>]=?\s*[\d.]/.test(v) ? ' (a comparator belongs in an SN value)' : '';
+      return {
+        message: `OBX-2 is NM but OBX-5 "${o.value}" is not a number${hint}`,
+        path: segPath('OBX', o.occurrence, 5),
+      };
+    },
+    'OBX-5',
+    shape(v),
+    v,
+  );
 }
 
 function typeMismatch(ctx: RuleContext, o: Obs, why: 'table' | 'sn' | 'text'): void {
-  ctx.report(() => {
-    const path = segPath('OBX', o.occurrence, 2);
-    const t = o.valueType;
-    if (why === 'table')
-      return { message: `OBX-2 "${t}" is not a value type of HL7 table 0125`, path };
-    if (why === 'sn')
+  // Keyed by the value type sent: a new wrong type is a new kind ('sn' is always SN).
+  ctx.report(
+    () => {
+      const path = segPath('OBX', o.occurrence, 2);
+      const t = o.valueType;
+      if (why === 'table')
+        return { message: `OBX-2 "${t}" is not a value type of HL7 table 0125`, path };
+      if (why === 'sn')
+        return {
+          message: `OBX-2 is SN but OBX-5 "${o.valueRaw}" is not comparator^number^separator^number`,
+          path,
+        };
       return {
-        message: `OBX-2 is SN but OBX-5 "${o.valueRaw}" is not comparator^number^separator^number`,
+        message: `OBX-2 is ${t} but OBX-5 "${o.value}" is a number with unit "${o.unitCode}"`,
         path,
+        detail: { expected: 'NM' },
       };
-    return {
-      message: `OBX-2 is ${t} but OBX-5 "${o.value}" is a number with unit "${o.unitCode}"`,
-      path,
-      detail: { expected: 'NM' },
-    };
-  });
+    },
+    'OBX-2',
+    o.valueType,
+  );
 }
 
 function badStatus(ctx: RuleContext, seg: 'OBX' | 'OBR', occ: number, status: string): void {
-  ctx.report(() =>
-    seg === 'OBX'
-      ? {
-          message: `OBX-11 "${status}" is not a result status of HL7 table 0085`,
-          path: segPath('OBX', occ, 11),
-        }
-      : {
-          message: `OBR-25 "${status}" is not a result status of HL7 table 0123`,
-          path: segPath('OBR', occ, 25),
-        },
+  ctx.report(
+    () =>
+      seg === 'OBX'
+        ? {
+            message: `OBX-11 "${status}" is not a result status of HL7 table 0085`,
+            path: segPath('OBX', occ, 11),
+          }
+        : {
+            message: `OBR-25 "${status}" is not a result status of HL7 table 0123`,
+            path: segPath('OBR', occ, 25),
+          },
+    seg === 'OBX' ? 'OBX-11' : 'OBR-25',
+    status,
   );
 }
 
 function badSystem(ctx: RuleContext, o: Obs, systems: readonly string[]): void {
-  ctx.report(() => ({
-    message: `OBX-3 "${o.code}" has coding system "${o.codeSystem ?? ''}", not one of ${systems.join(', ')}`,
-    path: segPath('OBX', o.occurrence, 3, 3),
-  }));
+  ctx.report(
+    () => ({
+      message: `OBX-3 "${o.code}" has coding system "${o.codeSystem ?? ''}", not one of ${systems.join(', ')}`,
+      path: segPath('OBX', o.occurrence, 3, 3),
+    }),
+    'OBX-3.3',
+    o.codeSystem ?? '',
+  );
+}
+
+/**
+ * OBX-5 carries a value: something besides separators and the HL7 null `""` (which tells the
+ * receiver to delete the value, v2.5.1 2.5.3, and has no type to be read as).
+ */
+function valued(raw: string | undefined, comp: string, sub: string, rep: string): boolean {
+  if (raw === undefined || raw === '""') return false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch !== comp && ch !== sub && ch !== rep) return true;
+  }
+  return false;
 }
 
 const requiredFields: Rule = {
@@ -104,11 +162,15 @@ const requiredFields: Rule = {
     if (!r.field(msh, 11)) missing(ctx, 'MSH-12', 'version id');
     if (view.pid && view.identifiers.length === 0) missing(ctx, 'PID-3', 'patient identifier list');
     for (const o of view.observations) {
-      // OBX-2 is required whenever OBX-5 is valued (v2.5.1 7.4.2.2).
-      if (o.valueRaw && !o.valueType) missing(ctx, segPath('OBX', o.occurrence, 2), 'value type');
-      if (!o.code && !o.codeText)
-        missing(ctx, segPath('OBX', o.occurrence, 3), 'observation identifier');
-      if (!o.status) missing(ctx, segPath('OBX', o.occurrence, 11), 'observation result status');
+      // OBX-2 is conditional (C). v2.5.1 7.4.2.2 words the condition as "OBX-11 not X"; HL7
+      // OO's change request 191 (2018) restates it as "required if OBX-5 is valued", with the
+      // definition "if OBX-5 is valued then OBX-2 must always be valued" in both of its
+      // options. Only then can a receiver misread data (a value without its type), so that is
+      // the check: an OBX with neither a value nor a type (a device's empty slot) is no error.
+      if (!o.valueType && valued(o.valueRaw, r.comp, r.sub, r.rep))
+        missingObx(ctx, o, 2, 'value type');
+      if (!o.code && !o.codeText) missingObx(ctx, o, 3, 'observation identifier');
+      if (!o.status) missingObx(ctx, o, 11, 'observation result status');
     }
   },
 };
@@ -122,21 +184,21 @@ const invalidDtm: Rule = {
   action: 'Send DTM values as YYYY[MM[DD[HHMM[SS[.S]]]]][+/-ZZZZ] (HL7 v2.5.1 2.A.22).',
   check(ctx) {
     const { view } = ctx;
-    badDtm(ctx, view.mshTime, 'MSH', 1, 7);
-    badDtm(ctx, view.evnTime, 'EVN', 1, 2);
-    badDtm(ctx, view.birthDate, 'PID', 1, 7);
+    badDtm(ctx, view.mshTime, 'MSH', 1, 7, 'MSH-7');
+    badDtm(ctx, view.evnTime, 'EVN', 1, 2, 'EVN-2');
+    badDtm(ctx, view.birthDate, 'PID', 1, 7, 'PID-7');
     for (const o of view.orders) {
       if (!o.obr) continue;
-      badDtm(ctx, o.collectedAt, 'OBR', o.obr, 7);
-      badDtm(ctx, o.receivedAt, 'OBR', o.obr, 14);
-      badDtm(ctx, o.reportedAt, 'OBR', o.obr, 22);
+      badDtm(ctx, o.collectedAt, 'OBR', o.obr, 7, 'OBR-7');
+      badDtm(ctx, o.receivedAt, 'OBR', o.obr, 14, 'OBR-14');
+      badDtm(ctx, o.reportedAt, 'OBR', o.obr, 22, 'OBR-22');
     }
     for (const o of view.observations) {
-      badDtm(ctx, o.observedAt, 'OBX', o.occurrence, 14);
-      badDtm(ctx, o.analyzedAt, 'OBX', o.occurrence, 19);
+      badDtm(ctx, o.observedAt, 'OBX', o.occurrence, 14, 'OBX-14');
+      badDtm(ctx, o.analyzedAt, 'OBX', o.occurrence, 19, 'OBX-19');
       if ((o.valueType === 'DTM' || o.valueType === 'TS' || o.valueType === 'DT') && o.value) {
         const text = o.value.split(view.r.comp)[0];
-        if (text) badDtm(ctx, ts(text), 'OBX', o.occurrence, 5);
+        if (text) badDtm(ctx, ts(text), 'OBX', o.occurrence, 5, 'OBX-5');
       }
     }
   },
@@ -261,7 +323,7 @@ export const CHARSET: Rule = {
   action: 'Make MSH-18 declare the character set the sender actually uses (table 0211).',
   check(ctx) {
     const problem = ctx.charsetProblem;
-    if (problem) ctx.report({ message: problem, path: 'MSH-18' });
+    if (problem) ctx.report({ message: problem, path: 'MSH-18' }, 'MSH-18');
   },
 };
 

@@ -21,6 +21,16 @@ const pathAt = (w: number) =>
   segPath(SEGS[Math.floor(w / 0x10000000)]!, Math.floor(w / 0x100) % 0x100000, w % 0x100);
 const MSH7 = where(MSH, 1, 7);
 
+/** `OBR-7` for a packed place: the field without occurrence, made once per field (grouping). */
+const FIELD_NAMES = new Map<number, string>();
+function fieldAt(w: number): string {
+  const k = Math.floor(w / 0x10000000) * 0x100 + (w % 0x100);
+  let name = FIELD_NAMES.get(k);
+  if (name === undefined)
+    FIELD_NAMES.set(k, (name = `${SEGS[Math.floor(w / 0x10000000)]!}-${w % 0x100}`));
+  return name;
+}
+
 /**
  * The valid event timestamps of the message being linted, in order, with where each is: the
  * first `n` entries. One set of arrays for the whole run, refilled per message (no allocation).
@@ -81,10 +91,11 @@ const missingZone: Rule = {
   action: "Send +/-ZZZZ offsets on timestamps, or declare the senders' zone in site.timeZone.",
   check(ctx) {
     if (ctx.facts.timeZone) return;
-    const { n, ts } = stamps(ctx.view);
-    let any = false;
-    for (let i = 0; i < n && !any; i++) any = needsZone(ts[i]!);
-    if (any) zoneless(ctx);
+    const { n, ts, at } = stamps(ctx.view);
+    for (let i = 0; i < n; i++) {
+      // One finding per message, grouped by its first zoneless field.
+      if (needsZone(ts[i]!)) return zoneless(ctx, fieldAt(at[i]!));
+    }
   },
 };
 
@@ -127,7 +138,7 @@ const future: Rule = {
 // in a loop body (or a function called per stamp) makes V8 allocate its variables on every
 // call, finding or not.
 
-function zoneless(ctx: RuleContext): void {
+function zoneless(ctx: RuleContext, field: string): void {
   ctx.report(() => {
     const { n, ts, at } = stamps(ctx.view);
     const paths: string[] = [];
@@ -137,15 +148,18 @@ function zoneless(ctx: RuleContext): void {
       path: paths[0],
       detail: { paths },
     };
-  });
+  }, field);
 }
 
 function inFuture(ctx: RuleContext, t: Ts, w: number, ahead: number): void {
-  ctx.report(() => ({
-    message: `${pathAt(w)} "${t.text}" is ${duration(ahead)} in the future`,
-    path: pathAt(w),
-    detail: { nowMs: ctx.facts.nowMs },
-  }));
+  ctx.report(
+    () => ({
+      message: `${pathAt(w)} "${t.text}" is ${duration(ahead)} in the future`,
+      path: pathAt(w),
+      detail: { nowMs: ctx.facts.nowMs },
+    }),
+    fieldAt(w),
+  );
 }
 
 function outOfOrder(
@@ -157,20 +171,27 @@ function outOfOrder(
   d: number,
   what: string,
 ): void {
-  ctx.report(() => ({
-    message: `${what}: ${pathAt(e)} ${earlier.text} is ${duration(d)} after ${pathAt(l)} ${later.text}`,
-    // Point at the event time, not at MSH-7, when the event is after its message.
-    path: pathAt(l === MSH7 ? e : l),
-    detail: { earlier: pathAt(e), later: pathAt(l), seconds: Math.round(-d / 1000) },
-  }));
+  ctx.report(
+    () => ({
+      message: `${what}: ${pathAt(e)} ${earlier.text} is ${duration(d)} after ${pathAt(l)} ${later.text}`,
+      // Point at the event time, not at MSH-7, when the event is after its message.
+      path: pathAt(l === MSH7 ? e : l),
+      detail: { earlier: pathAt(e), later: pathAt(l), seconds: Math.round(-d / 1000) },
+    }),
+    fieldAt(l === MSH7 ? e : l),
+    what,
+  );
 }
 
 function skewed(ctx: RuleContext, t: Ts, w: number, msh: Ts, ahead: number): void {
-  ctx.report(() => ({
-    message: `${pathAt(w)} ${t.text} is ${duration(ahead)} after MSH-7 ${msh.text} (threshold ${ctx.facts.skewThresholdSeconds} s)`,
-    path: pathAt(w),
-    detail: { seconds: Math.round(ahead / 1000) },
-  }));
+  ctx.report(
+    () => ({
+      message: `${pathAt(w)} ${t.text} is ${duration(ahead)} after MSH-7 ${msh.text} (threshold ${ctx.facts.skewThresholdSeconds} s)`,
+      path: pathAt(w),
+      detail: { seconds: Math.round(ahead / 1000) },
+    }),
+    fieldAt(w),
+  );
 }
 
 /** `later` must not be before `earlier` (beyond tolerance and the coarser precision). */

@@ -1,11 +1,16 @@
 /**
  * units.*: every numeric result carries a valid UCUM unit (OBX-6, v2.5.1 7.4.2.6 recommends
  * UCUM), one unit per test code across the traffic, and a unit wherever the code normally has one.
+ * IEEE 11073 (MDC) device units are told apart from local units: one with a known UCUM
+ * equivalent is a warning naming it (units.mdc-unit), an unknown one stays invalid-ucum.
  * State: one small entry per observation code (bounded map).
+ * Findings are grouped and baselined by field OBX-6 and a key: the unit as sent, or the
+ * observation code for the per-code rules (docs/lint.md#grouped-output-and-baselines).
  */
 import type { SiteFacts } from '../config.js';
 import { detach } from '../fast-fields.js';
 import { HashedMap, PartsHash } from '../hashed-map.js';
+import { mdcUnitOf, UNKNOWN_MDC, type MdcUnit } from '../mdc-units.js';
 import type { MessageRef, Rule, RuleContext } from '../types.js';
 import { checkUcum, compareUnits, type Convertibility } from '../ucum.js';
 import { segPath, type MessageView, type Obs } from '../view.js';
@@ -62,12 +67,62 @@ function relation(c: Convertibility): string {
 // Findings are described in functions of their own, outside the rules' loops: a closure made
 // in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
 
+const OBX6 = 'OBX-6';
+
 function notUcum(ctx: RuleContext, o: Obs, unit: string, reason: string | undefined): void {
-  ctx.report(() => ({
-    message: `OBX-6 unit "${unit}" for ${o.label} is not valid UCUM: ${reason}`,
-    path: segPath('OBX', o.occurrence, 6),
-    detail: { unit, system: o.unitSystem },
-  }));
+  ctx.report(
+    () => ({
+      message: `OBX-6 unit "${unit}" for ${o.label} is not valid UCUM: ${reason}`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: { unit, system: o.unitSystem },
+    }),
+    OBX6,
+    unit,
+  );
+}
+
+function unknownMdc(ctx: RuleContext, o: Obs, unit: string): void {
+  ctx.report(
+    () => ({
+      message: `OBX-6 unit "${unit}" for ${o.label} is an IEEE 11073 (MDC) code with no UCUM mapping known to golive`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: { unit, system: o.unitSystem, mdc: true },
+    }),
+    OBX6,
+    unit,
+  );
+}
+
+function mdcFinding(ctx: RuleContext, o: Obs, unit: string, m: MdcUnit): void {
+  ctx.report(
+    () => ({
+      message: `OBX-6 unit "${unit}"${unit === m.refid ? '' : ` (${m.refid})`} for ${o.label} is an IEEE 11073 (MDC) code; UCUM ${m.ucum}`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: { unit, mdc: m.refid, code: m.code, ucum: m.ucum },
+    }),
+    OBX6,
+    unit,
+  );
+}
+
+/**
+ * The MDC reading of an observation's unit (undefined: not MDC). IHE PCD-01 may send the UCUM
+ * equivalent beside the MDC code as the alternate unit (OBX-6.4 with OBX-6.6 `UCUM`): then the
+ * receiver has UCUM and neither MDC rule reports anything (null).
+ */
+function mdcOf(o: Obs, unit: string): MdcUnit | typeof UNKNOWN_MDC | null | undefined {
+  // Only a reference id (MDC_...) or a number can be an MDC unit: the first character rules
+  // out most units before any component of OBX-6 is read.
+  const c = unit.charCodeAt(0);
+  let m: MdcUnit | typeof UNKNOWN_MDC | undefined;
+  if (c === 77 /* M */ && unit.startsWith('MDC_')) m = mdcUnitOf(unit, undefined);
+  else if (c >= 48 && c <= 57) m = mdcUnitOf(unit, o.unitSystem, o.unitText);
+  if (m === undefined) return undefined;
+  if (o.unitAltSystem === 'UCUM') {
+    const alt = o.unitAltCode;
+    if (alt && checkUcum(alt).valid) return null;
+  }
+  return m;
 }
 
 function twoUnits(
@@ -78,16 +133,21 @@ function twoUnits(
   firstAt: MessageRef,
   rel: Convertibility,
 ): void {
-  ctx.report(() => ({
-    message: `${o.label} is reported in "${unit}" here and in "${first}" earlier (message #${firstAt.index} of ${firstAt.file}): ${relation(rel)}`,
-    path: segPath('OBX', o.occurrence, 6),
-    detail: {
-      code: o.code,
-      units: [first, unit],
-      relation: rel,
-      commensurable: rel === 'convertible',
-    },
-  }));
+  ctx.report(
+    () => ({
+      message: `${o.label} is reported in "${unit}" here and in "${first}" earlier (message #${firstAt.index} of ${firstAt.file}): ${relation(rel)}`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: {
+        code: o.code,
+        units: [first, unit],
+        relation: rel,
+        commensurable: rel === 'convertible',
+      },
+    }),
+    OBX6,
+    o.code,
+    unit,
+  );
 }
 
 function notExpected(
@@ -97,19 +157,28 @@ function notExpected(
   expected: string,
   rel: Convertibility,
 ): void {
-  ctx.report(() => ({
-    message: `${o.label} is in "${unit}" but the site expects "${expected}": ${relation(rel)}`,
-    path: segPath('OBX', o.occurrence, 6),
-    detail: { expected, actual: unit, relation: rel },
-  }));
+  ctx.report(
+    () => ({
+      message: `${o.label} is in "${unit}" but the site expects "${expected}": ${relation(rel)}`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: { expected, actual: unit, relation: rel },
+    }),
+    OBX6,
+    o.code,
+    unit,
+  );
 }
 
 function noUnit(ctx: RuleContext, o: Obs, known: string): void {
-  ctx.report(() => ({
-    message: `numeric result of ${o.label} has no unit; this code is sent in "${known}" elsewhere`,
-    path: segPath('OBX', o.occurrence, 6),
-    detail: { code: o.code, usualUnit: known },
-  }));
+  ctx.report(
+    () => ({
+      message: `numeric result of ${o.label} has no unit; this code is sent in "${known}" elsewhere`,
+      path: segPath('OBX', o.occurrence, 6),
+      detail: { code: o.code, usualUnit: known },
+    }),
+    OBX6,
+    o.code,
+  );
 }
 
 const invalidUcum: Rule = {
@@ -125,9 +194,38 @@ const invalidUcum: Rule = {
     for (const o of ctx.view.observations) {
       const unit = o.unitRaw;
       if (unit === undefined || (accepted.length > 0 && accepted.includes(unit))) continue;
+      // A bare number is valid UCUM (a factor), so 11073 codes are recognised first.
+      const mdc = o.unit ? mdcOf(o, o.unit) : undefined;
+      if (mdc === UNKNOWN_MDC) unknownMdc(ctx, o, unit);
+      if (mdc !== undefined) continue;
       const r = checkUcum(unit);
       if (!r.valid) notUcum(ctx, o, unit, r.reason);
     }
+  },
+};
+
+const mdcUnit: Rule = {
+  id: 'units.mdc-unit',
+  family: 'units',
+  domain: 'interop',
+  severity: 'warning',
+  rationale:
+    'A device unit sent as an IEEE 11073 (MDC) code is shown as a code, or dropped, by a receiver that expects UCUM.',
+  action:
+    'Map MDC unit codes to the UCUM unit named in each finding at the interface (or send it as the alternate unit, OBX-6.4-6 with UCUM), or confirm the receiver maps MDC units and turn this rule off.',
+  check(ctx) {
+    const accepted = ctx.facts.acceptedUnits;
+    for (const o of ctx.view.observations) {
+      const unit = o.unit;
+      if (!unit || (accepted.length > 0 && accepted.includes(unit))) continue;
+      const mdc = mdcOf(o, unit);
+      if (mdc && mdc !== UNKNOWN_MDC) mdcFinding(ctx, o, unit, mdc);
+    }
+  },
+  // Keys are MDC units as sent (reference ids, or codes sent with OBX-6.3 MDC).
+  valueNote(key) {
+    const m = mdcUnitOf(key, 'MDC');
+    return m && m !== UNKNOWN_MDC ? `UCUM ${m.ucum}` : undefined;
   },
 };
 
@@ -193,7 +291,7 @@ interface UnitPresence {
   /** A unit this code was sent with. */
   unit?: string;
   /** First numeric result of this code without a unit, before any unit was seen. */
-  firstMissing?: MessageRef & { path: string; label: string };
+  firstMissing?: MessageRef & { path: string; label: string; code: string };
   missingCount: number;
 }
 
@@ -228,6 +326,7 @@ const missingUnit: Rule = {
         ...ctx.ref,
         path: segPath('OBX', o.occurrence, 6),
         label: detach(o.label),
+        code: detach(o.code),
       };
     }
   },
@@ -235,15 +334,25 @@ const missingUnit: Rule = {
     const seen = ctx.state('units.missing-unit', newPresence);
     for (const e of seen.valuesInOrder()) {
       if (!e.unit || !e.firstMissing) continue;
-      const { path, label, ...at } = e.firstMissing;
-      ctx.report({
-        message: `${e.missingCount} numeric result(s) of ${label} have no unit (first here); this code is sent in "${e.unit}" elsewhere`,
-        path,
-        at,
-        detail: { usualUnit: e.unit, count: e.missingCount },
-      });
+      const { path, label, code, ...at } = e.firstMissing;
+      ctx.report(
+        {
+          message: `${e.missingCount} numeric result(s) of ${label} have no unit (first here); this code is sent in "${e.unit}" elsewhere`,
+          path,
+          at,
+          detail: { usualUnit: e.unit, count: e.missingCount },
+        },
+        OBX6,
+        code,
+      );
     }
   },
 };
 
-export const UNIT_RULES: Rule[] = [invalidUcum, multipleUnits, unexpectedUnit, missingUnit];
+export const UNIT_RULES: Rule[] = [
+  invalidUcum,
+  mdcUnit,
+  multipleUnits,
+  unexpectedUnit,
+  missingUnit,
+];

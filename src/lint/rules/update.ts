@@ -167,12 +167,18 @@ function statuses(ctx: RuleContext): Statuses {
 
 // Findings are described in functions of their own, outside the rules' loops: a closure made
 // in a loop body makes V8 allocate that body's variables on every iteration, finding or not.
+// Grouped by the field and keyed by the observation code (order numbers and control ids are
+// per message: a baseline accepts the kind, e.g. "corrections of this test from this sender").
 
 function correctionFinding(ctx: RuleContext, o: Obs, prev: string | undefined): void {
-  ctx.report(() => ({
-    message: `corrected result (OBX-11 C) of ${o.code} with no earlier final result for it in the traffic${prev ? ` (last status ${prev})` : ''}`,
-    path: segPath('OBX', o.occurrence, 11),
-  }));
+  ctx.report(
+    () => ({
+      message: `corrected result (OBX-11 C) of ${o.code} with no earlier final result for it in the traffic${prev ? ` (last status ${prev})` : ''}`,
+      path: segPath('OBX', o.occurrence, 11),
+    }),
+    'OBX-11',
+    o.code,
+  );
 }
 
 function regressionFinding(
@@ -182,19 +188,27 @@ function regressionFinding(
   prev: string,
   prevAt: MessageRef,
 ): void {
-  ctx.report(() => ({
-    message: `${o.code} goes from ${prev} (message #${prevAt.index} of ${prevAt.file}) back to ${status}`,
-    path: segPath('OBX', o.occurrence, 11),
-    detail: { from: prev, to: status, earlier: prevAt },
-  }));
+  ctx.report(
+    () => ({
+      message: `${o.code} goes from ${prev} (message #${prevAt.index} of ${prevAt.file}) back to ${status}`,
+      path: segPath('OBX', o.occurrence, 11),
+      detail: { from: prev, to: status, earlier: prevAt },
+    }),
+    'OBX-11',
+    o.code,
+  );
 }
 
 function cancelledFinding(ctx: RuleContext, o: Obs, at: MessageRef): void {
-  ctx.report(() => ({
-    message: `result ${o.code} for an order cancelled in message #${at.index} of ${at.file}`,
-    path: segPath('OBX', o.occurrence, 5),
-    detail: { cancelledIn: at },
-  }));
+  ctx.report(
+    () => ({
+      message: `result ${o.code} for an order cancelled in message #${at.index} of ${at.file}`,
+      path: segPath('OBX', o.occurrence, 5),
+      detail: { cancelledIn: at },
+    }),
+    'OBX-5',
+    o.code,
+  );
 }
 
 const correctionWithoutFinal: Rule = {
@@ -299,13 +313,16 @@ function controlSeen(ctx: RuleContext): ControlSeen {
 }
 
 function controlFinding(ctx: RuleContext, prev: SeenMessage, resent: boolean): void {
-  ctx.report(() => ({
-    message: resent
-      ? `message resent: same MSH-10 "${ctx.view.controlId}" and content as message #${prev.at.index} of ${prev.at.file}`
-      : `MSH-10 "${ctx.view.controlId}" was used for different content in message #${prev.at.index} of ${prev.at.file}`,
-    path: 'MSH-10',
-    detail: { first: prev.at },
-  }));
+  ctx.report(
+    () => ({
+      message: resent
+        ? `message resent: same MSH-10 "${ctx.view.controlId}" and content as message #${prev.at.index} of ${prev.at.file}`
+        : `MSH-10 "${ctx.view.controlId}" was used for different content in message #${prev.at.index} of ${prev.at.file}`,
+      path: 'MSH-10',
+      detail: { first: prev.at },
+    }),
+    'MSH-10',
+  );
 }
 
 const controlIdReused: Rule = {
