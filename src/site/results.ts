@@ -1,7 +1,8 @@
 /**
- * Results (ORU^R01, v2.5.1 chapter 7): one DiagnosticReport per OBR (profiles that file them),
- * one Observation per OBX key, with the clinical rules of docs/site.md (corrections supersede, retractions leave
- * nothing current, a late preliminary never overwrites a final, cancelled orders refuse).
+ * Results (ORU^R01, v2.5.1 chapter 7): one DiagnosticReport per OBR (in the profiles that file
+ * them), one Observation per OBX key, with the clinical rules of docs/site.md (corrections
+ * supersede, retractions leave nothing current, a late preliminary never overwrites a final,
+ * cancelled orders refuse).
  */
 import {
   observations,
@@ -93,14 +94,13 @@ function fileObservation(
     if (x.status === 'C' && ctx.faults.has('ignore-corrections')) return undefined;
     if (status === 'entered-in-error' && ctx.faults.has('retraction-ignored')) return undefined;
   }
+  const identifier = rules.observationIdentifier(key);
   const obs: Observation = existing
     ? ctx.store.clone(existing)
     : {
         resourceType: 'Observation',
         id: ctx.opts.newId(),
-        ...(rules.observationIdentifier(key)
-          ? { identifier: rules.observationIdentifier(key) }
-          : {}),
+        ...(identifier ? { identifier } : {}),
         status,
         category: [{ coding: [{ system: SYS.obsCategory, code: 'laboratory' }] }],
         code: concept(x.code),
@@ -230,7 +230,7 @@ function complete(ctx: FileCtx, sr: ServiceRequest, reportStatus: string): void 
   put(ctx, c);
 }
 
-/** Without DiagnosticReports (`minimal`) the order still completes when its report would be final. */
+/** Without DiagnosticReports (`minimal`) an order completes when its report would be final. */
 function fileWithoutReport(ctx: FileCtx, o: OrderInfo, sr: ServiceRequest): void {
   complete(ctx, sr, reportStatus(o, currentResults(ctx, `ServiceRequest/${sr.id}`)));
 }

@@ -102,6 +102,7 @@ export async function startSite(input: SiteOptions = {}): Promise<Site> {
       for (const t of rt?.store.types() ?? []) counts[t] = rt!.store.count(t);
       return {
         paused,
+        profile: opts.profile,
         faults: opts.faultSet.names,
         counts,
         outbound: rt

@@ -8,6 +8,7 @@ import { PROBES, type Probe } from './battery.js';
 import { oru, patientWithOrder, type TestSite } from './helpers.js';
 
 type Obs = {
+  id: string;
   status: string;
   valueQuantity?: { value: number; code?: string };
   interpretation?: unknown[];

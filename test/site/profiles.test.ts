@@ -5,6 +5,9 @@
  * out of Bundle.link[self]), the CapabilityStatement per profile, and that every resource the
  * minimal profile serves is valid R4.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Hl7Message } from '../../src/hl7/index.js';
 import { FORWARD_APP, NOTIFY_APP, PROFILE_NAMES, type ProfileName } from '../../src/site/index.js';
@@ -12,6 +15,7 @@ import { problems } from './fhir-validator.js';
 import {
   adt,
   downstream,
+  onCleanup,
   order,
   oru,
   patientWithOrder,
@@ -159,6 +163,25 @@ describe('how each profile represents the same facts', () => {
     const other = await t.send(adt('A08', { mrn: next, authority: 'OTHER' }));
     expect(other.code).toBe('AE');
     expect(other.errors[0]!.message).toBe(`unknown patient ${next}`);
+  });
+
+  it('minimal: a correction after a restart updates the same Observation (the result key is kept in the data file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'golive-site-'));
+    onCleanup(async () => rmSync(dir, { recursive: true, force: true }));
+    const t = await testSite({ profile: 'minimal', dataFile: join(dir, 'site.db') });
+    const { person, placer } = await patientWithOrder(t);
+    await t.send(oru(person, { placer }, [{ value: '4.0' }]));
+    const [before] = await results(t, placer);
+    await t.site.restart();
+    // The restart closed the sender's connection: it resends (same MSH-10), as a sender does.
+    const sent = await t.client.send(oru(person, { placer }, [{ value: '4.4', status: 'C' }]), {
+      retries: 3,
+    });
+    expect(sent.ackCode).toBe('AA');
+    const after = await results(t, placer);
+    expect(after.map((o) => [o.status, o.valueQuantity?.value])).toEqual([['corrected', 4.4]]);
+    expect(after[0]!.id).toBe(before!.id);
+    expect(t.site.status()).toMatchObject({ profile: 'minimal' });
   });
 
   it('minimal: every resource served is valid R4 (the same story as validation.test.ts, no report)', async () => {
