@@ -38,7 +38,8 @@ export type CheckKind =
   | 'registers'
   | 'adoption'
   | 'attestation'
-  | 'site-config';
+  | 'site-config'
+  | 'probe';
 
 /**
  * The unit of evidence the review weighs: a check ran and observed something.

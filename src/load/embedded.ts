@@ -23,6 +23,8 @@ export async function startEmbeddedTarget(
     durable?: boolean;
     /** Fault intensities (e.g. slowPerMessageMs of slow-under-load): docs/site.md. */
     faultOptions?: SiteConfigInput['faultOptions'];
+    /** Site profile (docs/site.md, Profiles). */
+    profile?: SiteConfigInput['profile'];
   } = {},
 ): Promise<EmbeddedTarget> {
   const capture = await startMllpListener({ port: 0 });
@@ -35,6 +37,7 @@ export async function startEmbeddedTarget(
       downstream: capture.address,
       faults: opts.faults ?? [],
       ...(opts.faultOptions ? { faultOptions: opts.faultOptions } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
       ...(dir ? { dataFile: join(dir, 'site.db') } : {}),
     });
   } catch (e) {

@@ -4,6 +4,7 @@
  * escaped JSON; a Content-Security-Policy allows only the report's own scripts (by hash) and
  * no network at all, so an escaping mistake still could not run injected script.
  */
+import { coverageHtml } from './html-coverage.js';
 import { createHash } from 'node:crypto';
 import { escapeHtml as e, jsonForScript, scriptSafe } from './escape.js';
 import { CLIENT_SCRIPT, STYLESHEET, readChartBundle } from './html-assets.js';
@@ -54,6 +55,7 @@ const TOC: [string, string][] = [
   ['board', 'Criteria'],
   ['conditions', 'Conditions'],
   ['findings', 'Findings'],
+  ['coverage', 'Coverage'],
   ['scenarios', 'Scenarios'],
   ['load', 'Load'],
   ['adoption', 'Adoption'],
@@ -73,6 +75,7 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
     boardHtml(ctx),
     conditionsHtml(ctx),
     findingsHtml(ctx),
+    coverageHtml(ctx),
     scenariosHtml(ctx),
     loadHtml(ctx),
     adoptionHtml(ctx),

@@ -26,6 +26,7 @@ const checkKind = z.enum([
   'adoption',
   'attestation',
   'site-config',
+  'probe',
 ]);
 const findingSeverity = z.enum(['error', 'warning', 'info']);
 

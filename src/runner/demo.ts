@@ -30,6 +30,8 @@ export interface DemoOptions {
   outDir: string;
   tasks: TaskList;
   toolVersion: string;
+  /** Reference-site profile (docs/site.md, Profiles); default standard. */
+  profile?: 'standard' | 'minimal';
 }
 
 export function demoConfigFile(clean: boolean): string {
@@ -52,9 +54,10 @@ export async function runDemo(o: DemoOptions): Promise<RunReviewResult> {
         faultOptions: { slowPerMessageMs: 1, flushIntervalMs: 60_000 },
       };
   const all = [...faults.scenarios, ...faults.load, ...faults.failover];
+  const profile = o.profile && o.profile !== 'standard' ? ` (${o.profile} profile)` : '';
   return runReview({
     loaded,
-    embedded: faults,
+    embedded: { ...faults, ...(o.profile ? { profile: o.profile } : {}) },
     tasks: o.tasks,
     toolVersion: o.toolVersion,
     author: 'golive demo',
@@ -63,6 +66,6 @@ export async function runDemo(o: DemoOptions): Promise<RunReviewResult> {
     evidence: join(o.outDir, 'evidence.db'),
     asOf: EXAMPLES_AS_OF,
     overlapPhases: true,
-    targetLabel: `embedded reference site${all.length ? ` (faults: ${all.join(', ')})` : ''}`,
+    targetLabel: `embedded reference site${profile}${all.length ? ` (faults: ${all.join(', ')})` : ''}`,
   });
 }

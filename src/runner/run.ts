@@ -17,6 +17,7 @@ import { resolveConfigPath, type GoliveConfig, type LoadedConfig } from '../conf
 import {
   loadBuiltinScenarios,
   probeTarget,
+  probeCapabilities,
   resolveAuth,
   runScenarios,
   selectScenarios,
@@ -67,6 +68,8 @@ export interface EmbeddedFaults {
   failover: string[];
   /** Fault intensities for the load and failover sites (docs/site.md, faultOptions). */
   faultOptions?: SiteConfigInput['faultOptions'];
+  /** How the site represents what it stores (docs/site.md, Profiles); default standard. */
+  profile?: 'standard' | 'minimal';
 }
 
 export interface RunReviewOptions {
@@ -347,7 +350,10 @@ export async function runReview(o: RunReviewOptions): Promise<RunReviewResult> {
 
   t.add('plan', 'Read and check the site files (compliance, adoption, review, profiles)');
   const runsScenarios = plannedScenarios(c, !!o.embedded);
-  if (runsScenarios) t.add('scenarios', 'Workflow scenarios over MLLP and FHIR');
+  if (runsScenarios) {
+    t.add('probe', 'What the target supports (CapabilityStatement, lookups, coverage)');
+    t.add('scenarios', 'Workflow scenarios over MLLP and FHIR');
+  }
   if (c.compliance?.audit) t.add('audit', 'Audit trail of every action the scenarios performed');
   if (c.lint) t.add('lint', 'Semantic lint of traffic');
   if (c.load?.profiles?.length) t.add('load', 'Load profiles and storage growth');
@@ -398,11 +404,24 @@ export async function runReview(o: RunReviewOptions): Promise<RunReviewResult> {
     let exchanges: Exchange[] = [];
     if (runsScenarios || c.compliance?.audit) {
       const emb = o.embedded
-        ? await startEmbeddedTarget(c, { faults: o.embedded.scenarios })
+        ? await startEmbeddedTarget(c, {
+            faults: o.embedded.scenarios,
+            ...(o.embedded.profile ? { profile: o.embedded.profile } : {}),
+          })
         : undefined;
       const config: GoliveConfig = emb?.config ?? c;
       try {
         if (runsScenarios) {
+          // Capability discovery first: what this target can show, kept as evidence, so a
+          // scenario that ends not applicable is explained by what the target declared.
+          t.start('probe');
+          const probed = await probeCapabilities({
+            config,
+            client: (emb ? emb.target : targetFromConfig(c, env)).fhir,
+            scenarios: p.scenarios,
+          });
+          out.push(probed);
+          t.finish('probe', stateOf([probed]), probed.summary);
           t.start('scenarios');
           const scen = await runScenarios({
             config,
@@ -596,6 +615,7 @@ async function loadTarget(
     faults: faults ?? [],
     durable: !!lp.profile.failover,
     ...(o.embedded.faultOptions ? { faultOptions: o.embedded.faultOptions } : {}),
+    ...(o.embedded.profile ? { profile: o.embedded.profile } : {}),
   });
   return { target: e.target, stop: e.stop };
 }

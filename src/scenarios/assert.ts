@@ -103,12 +103,23 @@ function show(v: Scalar | Scalar[]): string {
 }
 
 /** Test a collection against the one predicate of an assertion. */
+/** Resources are named by Type/id: a count is about which ones, not their whole text. */
+function describeItems(values: unknown[]): string {
+  const named = values.map((v) => {
+    const r = v as { resourceType?: unknown; id?: unknown } | null;
+    return r && typeof r === 'object' && typeof r.resourceType === 'string'
+      ? `${r.resourceType}/${String(r.id ?? '?')}`
+      : undefined;
+  });
+  return named.every((n) => n !== undefined) ? `[${named.join(', ')}]` : describeValues(values);
+}
+
 export function checkPredicate(
   a: Partial<Record<keyof typeof predicates, unknown>>,
   values: unknown[],
   render: (v: Scalar) => Scalar = (v) => v,
 ): AssertionResult {
-  const actual = describeValues(values);
+  const actual = describeItems(values);
   if (a.equals !== undefined) {
     const exp = (Array.isArray(a.equals) ? a.equals : [a.equals]).map((v) => render(v as Scalar));
     const ok = values.length === exp.length && exp.every((e, i) => same(values[i], e));

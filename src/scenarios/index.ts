@@ -50,3 +50,12 @@ export { templateStoreFor } from './config-templates.js';
 export { IdSource } from './values.js';
 export { startCapture, CaptureBuffer } from './capture.js';
 export { hooksFromConfig, type ControlHooks } from './control.js';
+export {
+  probeCapabilities,
+  renderProbe,
+  coverageOf,
+  type ProbeData,
+  type ProbedSearch,
+  type ScenarioCoverage,
+} from './probe.js';
+export { find, findSchema, type FindSpec, type FindResult } from './lookups.js';

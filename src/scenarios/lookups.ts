@@ -415,11 +415,15 @@ class Finder {
     orderRef: string,
     codeOk: (r: FhirResource) => boolean,
   ): Promise<FhirResource[] | string> {
-    const reports = await this.ask(
+    const byOrder = `based-on=${encodeURIComponent(orderRef)}`;
+    let reports = await this.ask(
       'DiagnosticReport',
-      `based-on=${encodeURIComponent(orderRef)}&_include=DiagnosticReport:result`,
+      `${byOrder}&_include=DiagnosticReport:result`,
       () => true,
     );
+    // _include is optional for a server (search.html#include): without it, read what is listed.
+    if (typeof reports === 'string')
+      reports = await this.ask('DiagnosticReport', byOrder, () => true);
     if (typeof reports === 'string') return reports;
     const mine = reports.filter(
       (r) => r.resourceType === 'DiagnosticReport' && refs(r.basedOn).includes(orderRef),

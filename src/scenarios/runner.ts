@@ -39,6 +39,8 @@ export interface RunScenariosOptions {
   target?: Target | 'config' | 'embedded';
   /** Site faults, for `target: 'embedded'`. */
   faults?: string[];
+  /** Site profile, for `target: 'embedded'` (docs/site.md, Profiles). */
+  profile?: 'standard' | 'minimal';
   /** A capture listener already running (the embedded site forwards to it). */
   capture?: CaptureBuffer;
   concurrency?: number;
@@ -236,7 +238,10 @@ export function phasesOf(
 
 export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenariosResult> {
   if (opts.target === 'embedded') {
-    const embedded = await startEmbeddedTarget(opts.config, { faults: opts.faults });
+    const embedded = await startEmbeddedTarget(opts.config, {
+      faults: opts.faults,
+      ...(opts.profile ? { profile: opts.profile } : {}),
+    });
     try {
       return await runScenarios({
         ...opts,

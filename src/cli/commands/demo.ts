@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { renderConsoleSummary } from '../../report/index.js';
 import { runDemo } from '../../runner/demo.js';
 import { TaskList } from '../../runner/progress.js';
+import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
 
@@ -14,13 +15,21 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .option('--clean', 'fault-free site with complete evidence (ends GO)')
     .option('--out <dir>', 'where to write the evidence store and reports', 'golive-report')
-    .action(async (opts: { clean?: boolean; out: string }) => {
+    .option('--profile <name>', PROFILE_HELP.replace(' with --target embedded', ''))
+    .action(async (opts: { clean?: boolean; out: string; profile?: string }) => {
+      const profile = parseProfileOption(opts.profile, true);
       const outDir = resolve(opts.out, opts.clean ? 'clean' : 'demo');
       const tasks = new TaskList(process.stderr);
       process.stderr.write(
         `golive demo: ${opts.clean ? 'fault-free site' : 'site with demo faults'}\n`,
       );
-      const decided = await runDemo({ clean: !!opts.clean, outDir, tasks, toolVersion: VERSION });
+      const decided = await runDemo({
+        clean: !!opts.clean,
+        outDir,
+        tasks,
+        toolVersion: VERSION,
+        ...(profile ? { profile } : {}),
+      });
       tasks.close();
       process.stdout.write(
         `\n${renderConsoleSummary(decided.input, { color: !!process.stdout.isTTY, reportPaths: decided.reports })}\n`,

@@ -13,12 +13,14 @@ import { register as evidence } from './evidence.js';
 import { register as run } from './run.js';
 import { register as demo } from './demo.js';
 import { register as serve } from './serve.js';
+import { register as probe } from './probe.js';
 
 /** Every command module, in help order. */
 export const COMMANDS: RegisterCommand[] = [
   run,
   demo,
   scenarios,
+  probe,
   lint,
   load,
   compliance,

@@ -21,12 +21,14 @@ import {
 } from '../../load/index.js';
 import { startEmbeddedTarget } from '../../load/embedded.js';
 import { renderLoadJunit } from '../../load/junit.js';
+import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 
 interface LoadOptions {
   config?: string;
   target?: string;
   faults?: string;
+  profile?: string;
   json?: string;
   junit?: string;
   storage?: string;
@@ -52,6 +54,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--config <file>', 'golive.yaml: target, capture listener, control hooks, storage')
     .option('--target <target>', '"embedded" starts the reference site in-process')
     .option('--faults <list>', 'site faults for --target embedded (comma-separated)')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json <file>', 'write the check results as JSON')
     .option('--junit <file>', 'write thresholds as JUnit XML')
     .option('--storage <file>', 'storage declaration YAML (else load.storage of golive.yaml)')
@@ -72,10 +75,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         });
       }
       const faults = (opts.faults ?? '').split(/[,\s]+/).filter(Boolean);
+      const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
       let stop: () => Promise<void> = async () => {};
       let target: LoadTarget;
       if (opts.target === 'embedded') {
-        const emb = await startEmbeddedTarget({ faults, durable: !!lp.profile.failover });
+        const emb = await startEmbeddedTarget({
+          faults,
+          durable: !!lp.profile.failover,
+          ...(profile ? { profile } : {}),
+        });
         target = emb.target;
         stop = emb.stop;
         process.stderr.write(

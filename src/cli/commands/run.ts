@@ -6,6 +6,7 @@ import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
 import { runReview } from '../../runner/run.js';
 import { TaskList } from '../../runner/progress.js';
+import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
 
@@ -13,6 +14,7 @@ interface RunOpts {
   config?: string;
   target?: string;
   faults?: string;
+  profile?: string;
   out?: string;
   evidence?: string;
   asOf?: string;
@@ -47,6 +49,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--config <file>', 'site configuration (default ./golive.yaml)')
     .option('--target <target>', '"embedded" runs against the reference site started in-process')
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--out <dir>', 'reports folder (default review.reports of the config)')
     .option('--evidence <store>', 'evidence store: SQLite file or postgres:// URL')
     .option('--as-of <date>', 'evaluate dated records (accounts, rosters, waivers) as of this date')
@@ -66,6 +69,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           hint: 'faults belong to the reference site; a real target has its own',
         });
       }
+      const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
       const asOf = parseAsOf(opts.asOf);
       const loaded = loadConfig(opts.config);
       const faults = (opts.faults ?? '')
@@ -79,7 +83,12 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           loaded,
           embedded:
             opts.target === 'embedded'
-              ? { scenarios: faults, load: faults, failover: faults }
+              ? {
+                  scenarios: faults,
+                  load: faults,
+                  failover: faults,
+                  ...(profile ? { profile } : {}),
+                }
               : undefined,
           tasks,
           toolVersion: VERSION,
@@ -89,7 +98,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           asOf,
           targetLabel:
             opts.target === 'embedded'
-              ? `embedded reference site${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`
+              ? `embedded reference site${profile ? ` (${profile} profile)` : ''}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`
               : undefined,
         });
       } finally {

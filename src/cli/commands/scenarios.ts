@@ -18,6 +18,7 @@ import {
 } from '../../scenarios/index.js';
 import { createProgress } from '../../scenarios/progress.js';
 import { buildJson, buildJunit } from '../../scenarios/output.js';
+import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parsePositiveInt } from '../address.js';
 
@@ -25,6 +26,7 @@ interface RunOpts {
   config?: string;
   target?: string;
   faults?: string;
+  profile?: string;
   json?: string;
   junit?: string;
   concurrency?: string;
@@ -98,6 +100,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'config',
     )
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
+    .option('--profile <name>', PROFILE_HELP)
     .option('--json <file>', 'write the results (steps, exchanges) as JSON')
     .option('--junit <file>', 'write JUnit XML for CI')
     .option('--concurrency <n>', 'scenarios run at once (default from the config, 4)')
@@ -132,6 +135,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           hint: 'check scenarios.include/exclude in golive.yaml, or name scenarios on the command line',
         });
       }
+      const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
       const faults = (opts.faults ?? '')
         .split(',')
         .map((f) => f.trim())
@@ -152,6 +156,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         scenarios,
         target: opts.target === 'embedded' ? 'embedded' : 'config',
         faults,
+        ...(profile ? { profile } : {}),
         concurrency,
         templates,
         manual: attended ? askAtTerminal : undefined,

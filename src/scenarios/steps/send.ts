@@ -43,6 +43,10 @@ export const sendSchema = z
     expect: z
       .strictObject({
         ack: z.union([ackCode, z.array(ackCode).min(1)]).default('AA'),
+        replayOf: z.string().optional().meta({
+          description:
+            'A retry of this earlier send step (same MSH-10): the receiver must replay the original acknowledgement code, or answer AE/AR saying the message is a duplicate (HL7 v2.5.1 2.10.3, sequence-number and duplicate handling).',
+        }),
       })
       .default({ ack: 'AA' }),
     fail: z
@@ -91,6 +95,9 @@ export const sendStep = defineStep<SendStep>({
     if (step.template && !c.templateExists(step.template)) {
       c.issue(['template'], `no HL7 template named "${step.template}"`);
     }
+    const replay = step.expect.replayOf;
+    if (replay && !c.earlierSteps.has(replay))
+      c.issue(['expect', 'replayOf'], `no earlier step with id "${replay}"`);
     if (step.resend && !c.earlierSteps.has(step.resend)) {
       c.issue(['resend'], `no earlier step with id "${step.resend}"`);
     }
@@ -205,6 +212,26 @@ function judge(
   for (const [name, path] of Object.entries(step.capture ?? {})) {
     const v = Hl7Message.parse(r.ackText!).get(path);
     if (v !== undefined) ctx.vars.set(name, v);
+  }
+  if (step.expect.replayOf) {
+    const original = ctx.vars.get(`${step.expect.replayOf}.ackCode`);
+    const text = `${why} ${Hl7Message.parse(r.ackText!).get('MSA-3') ?? ''}`;
+    const replayed = r.ackCode === original;
+    const namedDuplicate =
+      (r.ackCode === 'AE' || r.ackCode === 'AR') && /duplicat|already/i.test(text);
+    if (!replayed && !namedDuplicate) {
+      return {
+        outcome: 'fail',
+        message: `${step.fail ?? 'the receiver did not recognise a retry'}: the original ${label} ${r.controlId} was acknowledged ${original ?? '(unknown)'}, the retry ${actual}`,
+        expected: `ACK ${original ?? 'as the original'}, or AE/AR naming the duplicate`,
+        actual,
+      };
+    }
+    return {
+      outcome: 'pass',
+      message: `${label} ${r.controlId} retry acknowledged ${actual}${replayed ? ' (the original acknowledgement replayed)' : ' (refused as a duplicate)'}`,
+      actual,
+    };
   }
   if (!expected.includes(r.ackCode as (typeof expected)[number])) {
     const base = step.fail ?? `the receiver answered ${label} with ${r.ackCode}`;

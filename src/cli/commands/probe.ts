@@ -1,0 +1,80 @@
+/**
+ * `golive probe`: what the target supports, before any scenario runs. Reachability of MLLP and
+ * FHIR, the CapabilityStatement, one harmless search per lookup strategy of target.lookups
+ * (applied, ignored or refused), and which scenarios in scope can be exercised on this target.
+ * Sends no clinical message and writes nothing. Exit 0 probed, 3 unreachable, 2 bad input.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
+import { defaultConfig, loadConfigFile, resolveConfigPath } from '../../config/index.js';
+import {
+  probeCapabilities,
+  probeTarget,
+  renderProbe,
+  selectScenarios,
+  startEmbeddedTarget,
+  targetFromConfig,
+  templateStoreFor,
+} from '../../scenarios/index.js';
+import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
+import type { RegisterCommand } from '../command-types.js';
+
+interface ProbeOpts {
+  config?: string;
+  target?: string;
+  profile?: string;
+  json?: string;
+}
+
+export const register: RegisterCommand = (program: Command, setExit) => {
+  program
+    .command('probe')
+    .description(
+      'Discover what the target supports (CapabilityStatement, the searches golive needs, which scenarios can run there); sends no clinical data',
+    )
+    .option('--config <file>', 'site configuration (default ./golive.yaml when present)')
+    .option('--target <target>', '"embedded" probes the reference site started in-process')
+    .option('--profile <name>', PROFILE_HELP)
+    .option('--json <file>', 'write the probe result as JSON')
+    .action(async (opts: ProbeOpts) => {
+      if (opts.target !== undefined && opts.target !== 'embedded')
+        throw new UserError('E_OPTION', `--target "${opts.target}" is not "embedded"`, {
+          hint: 'omit --target to probe the target of golive.yaml',
+        });
+      const embedded = opts.target === 'embedded';
+      const profile = parseProfileOption(opts.profile, embedded);
+      const loaded = opts.config
+        ? loadConfigFile(opts.config)
+        : { config: defaultConfig(), baseDir: process.cwd() };
+      const c = loaded.config;
+      const scenarios = selectScenarios([], {
+        include: c.scenarios.include,
+        exclude: c.scenarios.exclude,
+        files: (c.scenarios.files ?? []).map((f) => resolveConfigPath(loaded, f)),
+        loadOptions: { templates: templateStoreFor(loaded) },
+      });
+      const emb = embedded
+        ? await startEmbeddedTarget(c, { dataFile: false, ...(profile ? { profile } : {}) })
+        : undefined;
+      try {
+        const target = emb ? emb.target : targetFromConfig(c);
+        const problem = await probeTarget(target);
+        if (problem) {
+          process.stderr.write(`golive probe: the target cannot be reached: ${problem}\n`);
+          setExit(3);
+          return;
+        }
+        const r = await probeCapabilities({
+          config: emb ? emb.config : c,
+          client: target.fhir,
+          scenarios,
+        });
+        process.stdout.write(`${target.name}\n${renderProbe(r)}\n`);
+        if (opts.json) writeFileSync(opts.json, `${JSON.stringify(r, null, 2)}\n`);
+        setExit(r.outcome === 'error' ? 3 : 0);
+      } finally {
+        await emb?.stop();
+      }
+    });
+};

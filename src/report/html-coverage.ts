@@ -1,0 +1,72 @@
+/**
+ * Coverage on this target: each risk a scenario stands for, exercised on the target or not,
+ * and why (issue: a target that cannot show a thing must say so, never pass). Built from the
+ * scenario results (a not-applicable scenario carries its reason) and the capability probe.
+ */
+import type { ScenarioData } from '../core/index.js';
+import { escapeHtml as e } from './escape.js';
+import { chip, evidenceRef, section, type HtmlContext } from './html-context.js';
+
+interface ProbeView {
+  fhir?: { baseUrl?: string; types?: string[]; software?: string; problem?: string };
+  searches?: { lookup: string; strategy: string; support: string; detail: string }[];
+  coverage?: { scenario: string; why: string }[];
+}
+
+/** Exercised, with the outcome's reason for anything but a pass. */
+function exercised(outcome: string, data: ScenarioData | undefined): [string, string] {
+  if (data?.notApplicable) return ['not-exercised', 'not exercised'];
+  if (outcome === 'pass' || outcome === 'fail') return [outcome, 'exercised'];
+  if (outcome === 'error') return ['error', 'inconclusive'];
+  return ['skip', 'not exercised'];
+}
+
+export function coverageHtml(ctx: HtmlContext): string {
+  const scenarios = ctx.input.checks.filter((c) => c.kind === 'scenario');
+  const probe = ctx.input.checks.find((c) => c.kind === 'probe');
+  const pv = (probe?.data ?? {}) as ProbeView;
+  if (!scenarios.length && !probe)
+    return section(
+      'coverage',
+      'Coverage on this target',
+      '<p class="none">No scenario ran: no risk was exercised on the target.</p>',
+    );
+  const ways = new Map((pv.coverage ?? []).map((c) => [c.scenario, c.why]));
+  const rows = scenarios.map((c) => {
+    const data = c.data as ScenarioData | undefined;
+    const [state, label] = exercised(c.outcome, data);
+    const why =
+      data?.notApplicable !== undefined
+        ? `${data.notApplicable.reason}. Evidence instead: ${data.notApplicable.manualEvidence}.`
+        : c.outcome === 'pass' || c.outcome === 'fail'
+          ? (ways.get(c.check) ?? c.summary)
+          : c.summary;
+    return `<tr data-testid="coverage-row"><td><b>${e(c.title)}</b><div class="muted"><code>${e(c.check)}</code> · ${c.criteria.map((x) => e(x)).join(', ')}</div></td>
+<td>${chip(state, label)} ${chip(c.outcome)}</td><td class="text">${e(why)}</td><td>${evidenceRef(ctx, c.evidenceId)}</td></tr>`;
+  });
+  const searches = (pv.searches ?? []).map(
+    (s) =>
+      `<tr><td>${e(s.lookup)} by ${e(s.strategy)}</td><td>${chip(s.support === 'supported' ? 'pass' : s.support === 'no-answer' ? 'error' : 'skip', s.support)}</td><td class="text">${e(s.detail)}</td></tr>`,
+  );
+  const probeBlock = probe
+    ? `<h3>What the target declared and answered</h3>
+<p>${e(probe.summary)} ${evidenceRef(ctx, probe.evidenceId)}</p>
+${pv.fhir?.types?.length ? `<p class="muted">Resource types: ${pv.fhir.types.map((t) => e(t)).join(', ')}</p>` : ''}
+${searches.length ? `<table class="stack"><thead><tr><th>Lookup</th><th>Answer</th><th>Detail</th></tr></thead><tbody>${searches.join('\n')}</tbody></table>` : ''}`
+    : '';
+  const n = scenarios.filter((c) => c.outcome === 'pass' || c.outcome === 'fail').length;
+  return section(
+    'coverage',
+    'Coverage on this target',
+    `${
+      scenarios.length
+        ? `<div class="counts"><span><b>${n}</b>of ${scenarios.length} risks exercised</span></div>
+<table class="stack"><thead><tr><th>Risk (scenario)</th><th>On this target</th><th>Why</th><th>Evidence</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`
+        : ''
+    }
+${probeBlock}`,
+    'Each risk golive tests, whether it could be exercised on this target, and why. A risk not exercised leaves its criteria not evidenced until a person attests it.',
+  );
+}
