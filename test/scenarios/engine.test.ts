@@ -182,7 +182,9 @@ ${extra}    assert:
     const r = await run([check('    within: 400ms\n')], target);
     expect(steps(r.results[0]!)[0]).toMatchObject({
       outcome: 'fail',
-      message: expect.stringMatching(/^the result is not shown as final \(expected final, found preliminary; /),
+      message: expect.stringMatching(
+        /^the result is not shown as final \(expected final, found preliminary; /,
+      ),
       expected: 'final',
       actual: expect.stringMatching(/^preliminary \(still, after/),
     });
