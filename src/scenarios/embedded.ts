@@ -59,12 +59,11 @@ export async function startEmbeddedTarget(
     site: {
       ...base.site,
       criticalResultDeadline: EMBEDDED_CRITICAL_DEADLINE_MS,
-      // What the reference site sends on to the capture listener (docs/site.md, Outbound).
+      // What the reference site sends on to the capture listener (docs/site.md, Outbound):
+      // the site is the target here, so its behaviour wins over what golive.yaml describes.
       outbound: {
-        resultsApplication: base.site.outbound.resultsApplication ?? 'DOWNSTREAM-EHR',
-        notificationApplication:
-          base.site.outbound.notificationApplication ??
-          (opts.profile === 'minimal' ? undefined : 'CRITICAL-NOTIFY'),
+        resultsApplication: 'DOWNSTREAM-EHR',
+        ...(opts.profile === 'minimal' ? {} : { notificationApplication: 'CRITICAL-NOTIFY' }),
       },
     },
     target: {
