@@ -7,7 +7,7 @@ import { UserError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/evidence.js';
 import {
   actionsFromExchanges,
-  loadAuditRecords,
+  loadAuditTrail,
   loadExchanges,
   reviewAccessFiles,
   reviewRegisterFiles,
@@ -234,8 +234,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
         const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
         // Unreadable files throw (exit 2); an unreachable server throws with exit 3.
-        const records = actions.length > 0 ? await loadAuditRecords(source, { from, to }) : [];
-        const result = verifyAuditTrail(actions, records, {
+        const trail =
+          actions.length > 0 ? await loadAuditTrail(source, { from, to }) : { records: [] };
+        const result = verifyAuditTrail(actions, trail.records, {
+          ...(trail.retrieval ? { retrieval: trail.retrieval } : {}),
           now,
           windowMs,
           skewMs,
