@@ -14,6 +14,7 @@ import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/c
 import { startCapture, type CaptureBuffer } from './capture.js';
 import { hooksFromConfig } from './control.js';
 import { startEmbeddedTarget } from './embedded.js';
+import { exitCodeOf as exitCodeFor } from '../core/result.js';
 import { readCapabilities, type Capabilities } from '../fhir/capabilities.js';
 import { executeScenario, type RunContext, type Target } from './execute.js';
 import type { LoadedScenario } from './loader.js';
@@ -204,10 +205,12 @@ function memoCapabilities(target: Target): () => Promise<Capabilities | undefine
       : Promise.resolve(undefined));
 }
 
+/** The exit code of a scenario run: the one map of core/result.ts. */
 export function exitCodeOf(results: CheckResult[], unreachable: boolean): 0 | 1 | 3 {
-  if (results.some((r) => r.outcome === 'fail')) return 1;
-  if (unreachable || results.some((r) => r.outcome === 'error')) return 3;
-  return 0;
+  return exitCodeFor(
+    results.map((r) => r.outcome),
+    unreachable,
+  );
 }
 
 async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {

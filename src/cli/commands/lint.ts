@@ -5,6 +5,7 @@
  * only findings of kinds not in it (docs/lint.md#grouped-output-and-baselines).
  * Exit 0 no reported error-level finding, 1 any, 2 bad input, config or baseline.
  */
+import { exitCodeOf } from '../../core/result.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
@@ -170,6 +171,6 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         process.stderr.write(
           `baseline written to ${o.writeBaseline}: ${written.entries.length} kind(s) of finding\n`,
         );
-      setExit(result.summary.findings.error > 0 ? 1 : 0);
+      setExit(exitCodeOf([result.summary.findings.error > 0 ? 'fail' : 'pass']));
     });
 };

@@ -3,6 +3,7 @@
  * uses: `{summary, findings: [{rule, severity, domain, message, action, file, row, column...}]}`.
  * Pure formatting; the CLI decides where it goes and the exit code.
  */
+import { exitCodeOf as exitCodeFor } from '../../core/result.js';
 import type { CheckResult } from '../../core/evidence.js';
 import {
   compareSeverity,
@@ -112,6 +113,8 @@ export function toText(results: readonly CheckResult[]): string {
 
 /** Exit code of a check command: 1 any error-level finding, 3 inconclusive (input not fetched), else 0. */
 export function exitCodeOf(results: readonly CheckResult[]): number {
-  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
-  return results.some((r) => r.outcome === 'error') ? 3 : 0;
+  // An error-level finding is a failure of what was checked, whatever the roll-up says.
+  return exitCodeFor(
+    results.map((r) => (r.findings.some((f) => f.severity === 'error') ? 'fail' : r.outcome)),
+  );
 }
