@@ -2,45 +2,42 @@
  * JUnit XML for `golive load --junit`: one test suite per check result, one test case per
  * threshold plus one for the check itself, so CI shows which threshold was missed.
  * `fail` is a failure; `error` (inconclusive) is an error, never a pass.
+ * Rendered by the one JUnit writer (report/junit-xml.ts).
  */
 import type { CheckResult } from '../core/index.js';
+import { renderJunitXml, seconds, type JunitCase, type JunitSuite } from '../report/index.js';
 import type { LoadRunData } from './result.js';
 
-function xml(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+function checkCase(r: CheckResult): JunitCase {
+  const base: JunitCase = { classname: r.check, name: r.title, time: seconds(r.durationMs) };
+  const body = r.findings.map((f) => f.message).join('\n') || undefined;
+  if (r.outcome === 'fail')
+    return { ...base, result: { tag: 'failure', message: r.summary, ...(body ? { body } : {}) } };
+  if (r.outcome === 'error')
+    return {
+      ...base,
+      result: { tag: 'error', type: 'inconclusive', message: r.summary, ...(body ? { body } : {}) },
+    };
+  return base;
 }
 
 export function renderLoadJunit(results: readonly CheckResult[]): string {
-  const suites = results.map((r) => {
+  const suites = results.map((r): JunitSuite => {
     const d = r.data as Partial<LoadRunData> | undefined;
-    const cases: string[] = [];
-    const secs = (r.durationMs / 1000).toFixed(3);
-    const body =
-      r.outcome === 'fail'
-        ? `<failure message="${xml(r.summary)}">${xml(r.findings.map((f) => f.message).join('\n'))}</failure>`
-        : r.outcome === 'error'
-          ? `<error message="${xml(r.summary)}">${xml(r.findings.map((f) => f.message).join('\n'))}</error>`
-          : '';
-    cases.push(
-      `    <testcase classname="${xml(r.check)}" name="${xml(r.title)}" time="${secs}">${body}</testcase>`,
-    );
-    for (const t of d?.thresholds ?? []) {
-      const fail = t.ok
-        ? ''
-        : `<failure message="${xml(`${t.metric} ${t.expression}: actual ${t.actual}`)}"/>`;
-      cases.push(
-        `    <testcase classname="${xml(r.check)}.thresholds" name="${xml(`${t.metric} ${t.expression}`)}">${fail}</testcase>`,
-      );
-    }
-    const failures =
-      (r.outcome === 'fail' ? 1 : 0) + (d?.thresholds ?? []).filter((t) => !t.ok).length;
-    const errors = r.outcome === 'error' ? 1 : 0;
-    return `  <testsuite name="${xml(r.check)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${secs}" timestamp="${xml(r.startedAt)}">\n${cases.join('\n')}\n  </testsuite>`;
+    const thresholds = (d?.thresholds ?? []).map((t): JunitCase => ({
+      classname: `${r.check}.thresholds`,
+      name: `${t.metric} ${t.expression}`,
+      time: 0,
+      ...(t.ok
+        ? {}
+        : {
+            result: {
+              tag: 'failure' as const,
+              message: `${t.metric} ${t.expression}: actual ${t.actual}`,
+            },
+          }),
+    }));
+    return { name: r.check, timestamp: r.startedAt, cases: [checkCase(r), ...thresholds] };
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="golive load">\n${suites.join('\n')}\n</testsuites>\n`;
+  return renderJunitXml('golive load', suites);
 }

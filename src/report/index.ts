@@ -7,6 +7,7 @@ export {
   type ReportJson,
 } from './json-schema.js';
 export { renderJunit } from './junit.js';
+export { renderJunitXml, seconds, type JunitCase, type JunitSuite } from './junit-xml.js';
 export { renderMarkdown, type MarkdownOptions } from './markdown.js';
 export { renderHtml, type HtmlOptions } from './html.js';
 export { renderConsoleSummary, type ConsoleOptions } from './console.js';

@@ -4,36 +4,14 @@
  * (testsuites > testsuite > testcase with failure | error | skipped).
  */
 import type { CheckKind, CriterionEvaluation } from '../core/index.js';
-import { escapeXml, escapeXmlText } from './escape.js';
+import {
+  renderJunitXml,
+  seconds,
+  type JunitCase as Case,
+  type JunitSuite as Suite,
+} from './junit-xml.js';
 import { DECISION_LABEL, STATUS_LABEL, scenarioData } from './model.js';
 import type { ReportCheck, ReportInput } from './types.js';
-
-interface Case {
-  classname: string;
-  name: string;
-  /** Seconds. */
-  time: number;
-  result?: { tag: 'failure' | 'error' | 'skipped'; type?: string; message: string; body?: string };
-  systemOut?: string;
-}
-
-interface Suite {
-  name: string;
-  timestamp?: string;
-  properties?: [string, string][];
-  cases: Case[];
-}
-
-function attrs(pairs: [string, string | number | undefined][]): string {
-  return pairs
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
-    .join('');
-}
-
-function seconds(ms: number): number {
-  return Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0;
-}
 
 function criterionCase(c: CriterionEvaluation): Case {
   const base: Case = {
@@ -106,73 +84,6 @@ function checkCase(check: ReportCheck): Case {
   }
 }
 
-function renderCase(c: Case): string {
-  const open = `    <testcase${attrs([
-    ['classname', c.classname],
-    ['name', c.name],
-    ['time', c.time.toFixed(3)],
-  ])}`;
-  const inner: string[] = [];
-  if (c.result) {
-    const a = attrs([
-      ['type', c.result.type],
-      ['message', c.result.message],
-    ]);
-    inner.push(
-      c.result.body
-        ? `      <${c.result.tag}${a}>${escapeXmlText(c.result.body)}</${c.result.tag}>`
-        : `      <${c.result.tag}${a}/>`,
-    );
-  }
-  if (c.systemOut) inner.push(`      <system-out>${escapeXmlText(c.systemOut)}</system-out>`);
-  return inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`;
-}
-
-function tally(cases: Case[]): {
-  tests: number;
-  failures: number;
-  errors: number;
-  skipped: number;
-  time: number;
-} {
-  const t = { tests: cases.length, failures: 0, errors: 0, skipped: 0, time: 0 };
-  for (const c of cases) {
-    t.time += c.time;
-    if (c.result?.tag === 'failure') t.failures++;
-    else if (c.result?.tag === 'error') t.errors++;
-    else if (c.result?.tag === 'skipped') t.skipped++;
-  }
-  return t;
-}
-
-function renderSuite(s: Suite, id: number): string {
-  const t = tally(s.cases);
-  const head = `  <testsuite${attrs([
-    ['name', s.name],
-    ['id', id],
-    ['tests', t.tests],
-    ['failures', t.failures],
-    ['errors', t.errors],
-    ['skipped', t.skipped],
-    ['time', t.time.toFixed(3)],
-    ['timestamp', s.timestamp],
-  ])}>`;
-  const props = s.properties?.length
-    ? [
-        '    <properties>',
-        ...s.properties.map(
-          ([k, v]) =>
-            `      <property${attrs([
-              ['name', k],
-              ['value', v],
-            ])}/>`,
-        ),
-        '    </properties>',
-      ]
-    : [];
-  return [head, ...props, ...s.cases.map(renderCase), '  </testsuite>'].join('\n');
-}
-
 /** JUnit XML: criteria as test cases, then one suite per check kind. */
 export function renderJunit(input: ReportInput): string {
   const { review, run } = input;
@@ -202,20 +113,5 @@ export function renderJunit(input: ReportInput): string {
       cases: checks.map(checkCase),
     });
   }
-  const all = tally(suites.flatMap((s) => s.cases));
-  const root = `<testsuites${attrs([
-    ['name', `golive review ${run.id}: ${DECISION_LABEL[review.decision]}`],
-    ['tests', all.tests],
-    ['failures', all.failures],
-    ['errors', all.errors],
-    ['skipped', all.skipped],
-    ['time', all.time.toFixed(3)],
-  ])}>`;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    root,
-    ...suites.map((s, i) => renderSuite(s, i)),
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return renderJunitXml(`golive review ${run.id}: ${DECISION_LABEL[review.decision]}`, suites);
 }

@@ -5,6 +5,7 @@
  */
 import type { CheckResult, ScenarioData } from '../core/index.js';
 import { countOutcomes } from '../core/result.js';
+import { renderJunitXml, seconds, type JunitCase } from '../report/index.js';
 
 export interface ScenarioRunReport {
   tool: 'golive';
@@ -31,17 +32,6 @@ export function buildJson(
   };
 }
 
-// XML 1.0 allows only these characters; anything else from the target is replaced.
-const xmlChar = (s: string) => s.replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/g, '?');
-const attr = (s: string) =>
-  xmlChar(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-const text = (s: string) =>
-  xmlChar(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 function stepsText(r: CheckResult): string {
   const steps = (r.data as ScenarioData | undefined)?.steps ?? [];
   return steps
@@ -55,30 +45,25 @@ function stepsText(r: CheckResult): string {
     .join('\n');
 }
 
-export function buildJunit(
-  results: CheckResult[],
-  meta: { startedAt: string; durationMs: number },
-): string {
-  const c = countOutcomes(results.map((r) => r.outcome));
-  const cases = results.map((r) => {
-    const open = `    <testcase classname="scenarios.${attr(r.domain)}" name="${attr(`${r.check}: ${r.title}`)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
-    const body = text(stepsText(r));
-    let inner = '';
-    if (r.outcome === 'fail')
-      inner = `      <failure type="fail" message="${attr(r.summary)}">${body}</failure>\n`;
-    else if (r.outcome === 'error')
-      inner = `      <error type="inconclusive" message="${attr(r.summary)}">${body}</error>\n`;
-    else if (r.outcome === 'skip') inner = `      <skipped message="${attr(r.summary)}"/>\n`;
-    const out = `      <system-out>${text(`criteria: ${r.criteria.join(', ')}\n${stepsText(r)}`)}</system-out>\n`;
-    return `${open}\n${inner}${out}    </testcase>`;
-  });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="golive" tests="${results.length}" failures="${c.fail}" errors="${c.error}" skipped="${c.skip}" time="${(meta.durationMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="golive scenarios" tests="${results.length}" failures="${c.fail}" errors="${c.error}" skipped="${c.skip}" timestamp="${attr(meta.startedAt)}" time="${(meta.durationMs / 1000).toFixed(3)}">`,
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+function scenarioCase(r: CheckResult): JunitCase {
+  const body = stepsText(r);
+  const base: JunitCase = {
+    classname: `scenarios.${r.domain}`,
+    name: `${r.check}: ${r.title}`,
+    time: seconds(r.durationMs),
+    systemOut: `criteria: ${r.criteria.join(', ')}\n${body}`,
+  };
+  if (r.outcome === 'fail')
+    return { ...base, result: { tag: 'failure', type: 'fail', message: r.summary, body } };
+  if (r.outcome === 'error')
+    return { ...base, result: { tag: 'error', type: 'inconclusive', message: r.summary, body } };
+  if (r.outcome === 'skip') return { ...base, result: { tag: 'skipped', message: r.summary } };
+  return base;
+}
+
+/** JUnit XML of a scenario run, through the one JUnit writer (report/junit-xml.ts). */
+export function buildJunit(results: CheckResult[], meta: { startedAt: string }): string {
+  return renderJunitXml('golive', [
+    { name: 'golive scenarios', timestamp: meta.startedAt, cases: results.map(scenarioCase) },
+  ]);
 }

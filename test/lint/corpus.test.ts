@@ -14,7 +14,10 @@ const NOW = Date.parse('2026-11-27T00:00:00Z');
 const EXPECTED: Record<string, number> = {
   // fhir-converter vitals send "beats/min" (UCUM: /min or {beats}/min); LAB-ORU uses "tera.l-1";
   // NIST case 5 sends "iU/mL" ([iU]/mL); simhospital sends local codes UMOLL, MMOLL, PERCENT, x10*9/L.
-  'units.invalid-ucum': 2233,
+  'units.invalid-ucum': 1806,
+  // simhospital vitals send IEEE 11073 MDC unit names in OBX-6.1 (MDC_DIM_PERCENT...): a
+  // warning naming the UCUM equivalent, not an invalid unit.
+  'units.mdc-unit': 427,
   // Zoneless timestamps with no site zone: all of simhospital, cerner, many fhir-converter samples.
   'time.missing-zone': 1076,
   // simhospital OBX-2 empty with OBX-5 valued; fhir-converter and NIST samples with empty MSH-7,

@@ -159,9 +159,9 @@ describe('reporters and review evidence', () => {
   it('JUnit fails the rules with error-level findings only', () => {
     const x = formatJunit(result);
     expect(x).toMatch(
-      /<testcase classname="lint.units" name="units.invalid-ucum" time="0">\s*<failure/,
+      /<testcase classname="lint.units" name="units.invalid-ucum" time="0.000">\s*<failure/,
     );
-    expect(x).toMatch(/name="time.missing-zone" time="0">\s*<system-out>/);
+    expect(x).toMatch(/name="time.missing-zone" time="0.000">\s*<system-out>/);
     // units.invalid-ucum (mEq/L) and units.multiple-units (mEq/L vs mmol/L for one code).
     expect(x).toMatch(/failures="2"/);
   });
