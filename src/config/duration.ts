@@ -28,6 +28,15 @@ export function parseDuration(text: string | number): number | undefined {
   return ms;
 }
 
+/**
+ * The same grammar with the unit required: for command-line flags and load profiles, where a
+ * bare number is ambiguous (seconds to one reader, milliseconds to another).
+ */
+export function parseDurationWithUnit(text: string): number | undefined {
+  const t = text.trim();
+  return /^\d+(\.\d+)?$/.test(t) ? undefined : parseDuration(t);
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;

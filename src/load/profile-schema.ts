@@ -4,15 +4,10 @@
  * Every executor is bounded: a duration or a count, and the profile as a whole a `maxDuration`.
  */
 import { z } from 'zod';
+import { parseDurationWithUnit } from '../config/duration.js';
 
-const DURATION = /^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** "500ms", "15s", "2m", "1h" -> milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim());
-  return m ? Number(m[1]) * UNIT[m[2]!]! : undefined;
-}
+/** "500ms", "15s", "2m", "1h30m" -> milliseconds: golive's one duration grammar, unit required. */
+export const parseDuration = parseDurationWithUnit;
 
 export const duration = z
   .string({ error: 'expected a duration with a unit, e.g. "500ms", "15s", "2m"' })

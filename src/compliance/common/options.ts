@@ -1,20 +1,20 @@
 /** Option values shared by the compliance and adoption commands: durations and the clock. */
 import { UserError } from '../../core/errors.js';
+import { parseDurationWithUnit } from '../../config/duration.js';
 import { parseWhen } from './fields.js';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `5m`, `90s`, `1m30s`, `500ms`, `1h`; a bare number is seconds. */
+/** `5m`, `90s`, `1m30s`, `500ms`, `1h`: golive's one duration grammar, unit required on flags. */
 export function parseDuration(value: string, option: string): number {
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) {
+  const ms = parseDurationWithUnit(value);
+  if (ms === undefined) {
+    const bare = /^\s*\d+(\.\d+)?\s*$/.test(value);
     throw new UserError('E_OPTION', `${option}: "${value}" is not a duration`, {
-      hint: 'use e.g. 90s, 5m, 1m30s or 500ms',
+      hint: bare
+        ? `give the unit: ${value.trim()}s for seconds, ${value.trim()}ms for milliseconds`
+        : 'use e.g. 90s, 5m, 1m30s or 500ms',
     });
   }
-  return parts.reduce((ms, p) => ms + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
+  return ms;
 }
 
 /**
