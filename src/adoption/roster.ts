@@ -4,8 +4,8 @@
  */
 import type { CheckResult } from '../core/evidence.js';
 import type { Finding, Location } from '../core/finding.js';
-import { buildResult, pct } from '../compliance/common/check.js';
-import type { TableRow } from '../compliance/common/table.js';
+import { buildResult, pct } from '../core/check-result.js';
+import type { TableRow } from '../inputs/table.js';
 import type { RosterRow } from './schema.js';
 
 export interface PlannedShift {

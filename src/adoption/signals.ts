@@ -5,8 +5,8 @@
  */
 import type { CheckResult } from '../core/evidence.js';
 import type { Finding } from '../core/finding.js';
-import { buildResult } from '../compliance/common/check.js';
-import { cell, type TableRow } from '../compliance/common/table.js';
+import { buildResult } from '../core/check-result.js';
+import { cell, type TableRow } from '../inputs/table.js';
 import type { SignalRow } from './schema.js';
 
 const OPEN = new Set(['open', 'in-progress']);

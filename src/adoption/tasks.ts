@@ -5,8 +5,8 @@
  */
 import type { CheckResult } from '../core/evidence.js';
 import type { Finding, Location } from '../core/finding.js';
-import { buildResult, pct } from '../compliance/common/check.js';
-import { cell, type TableRow } from '../compliance/common/table.js';
+import { buildResult, pct } from '../core/check-result.js';
+import { cell, type TableRow } from '../inputs/table.js';
 import type { GuideRow, TaskRow } from './schema.js';
 
 export const DEFAULT_THRESHOLD_PCT = 90;

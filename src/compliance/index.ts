@@ -16,7 +16,7 @@ export * from './registers/schema.js';
 export * from './registers/review.js';
 export * from './registers/load.js';
 export * from './audit/index.js';
-export { buildResult, errorResult, pct } from './common/check.js';
+export { buildResult, errorResult, pct } from '../core/check-result.js';
 
 /** Load and review the access files: compliance.roles-duties and compliance.service-vendor-accounts. */
 export function reviewAccessFiles(

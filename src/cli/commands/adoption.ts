@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { reviewAdoptionFiles } from '../../adoption/index.js';
-import { percent, resolveNow } from '../../compliance/common/options.js';
+import { percent, resolveNow } from '../options.js';
 import type { RegisterCommand } from '../command-types.js';
 import { emit } from './compliance.js';
 

@@ -15,8 +15,8 @@ import {
   verifyAuditTrail,
   type AuditSource,
 } from '../../compliance/index.js';
-import { parseDuration, positiveInt, resolveNow } from '../../compliance/common/options.js';
-import { exitCodeOf, toJsonReport, toText } from '../../compliance/common/report.js';
+import { parseDuration, positiveInt, resolveNow } from '../options.js';
+import { exitCodeOf, toJsonReport, toText } from '../../report/findings-output.js';
 import type { RegisterCommand } from '../command-types.js';
 
 export function emit(

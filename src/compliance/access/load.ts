@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../../core/errors.js';
 import { loadYamlFile } from '../../inputs/yaml.js';
-import { cell, loadTable, noDuplicates, type TableRow } from '../common/table.js';
+import { cell, loadTable, noDuplicates, type TableRow } from '../../inputs/table.js';
 import type { AccessInputs } from './review.js';
 import {
   ACCOUNTS,

@@ -5,9 +5,9 @@
  */
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding } from '../../core/finding.js';
-import { buildResult } from '../common/check.js';
-import { daysBetween, endOf } from '../common/fields.js';
-import { cell, type TableRow } from '../common/table.js';
+import { buildResult } from '../../core/check-result.js';
+import { daysBetween, endOf } from '../../inputs/fields.js';
+import { cell, type TableRow } from '../../inputs/table.js';
 import {
   DEFAULT_ACCESS_POLICY,
   type AccessPolicy,

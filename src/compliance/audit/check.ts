@@ -6,7 +6,7 @@
 import type { CheckResult, Exchange } from '../../core/evidence.js';
 import { isUserError } from '../../core/errors.js';
 import { FhirClient, type ExchangeSink, type FhirAuthResolved } from '../../fhir/client.js';
-import { errorResult } from '../common/check.js';
+import { errorResult } from '../../core/check-result.js';
 import { actionsFromExchanges } from './actions.js';
 import { fetchAuditEvents } from './fetch.js';
 import { verifyAuditTrail, type RetrievalNote } from './match.js';

@@ -16,7 +16,7 @@
  */
 import { UserError } from '../../core/errors.js';
 import { FhirTransportError, type FhirClient, type SearchPage } from '../../fhir/client.js';
-import { parseWhen } from '../common/fields.js';
+import { parseWhen } from '../../inputs/fields.js';
 import type { RetrievalNote } from './match.js';
 import { recordFromAuditEvent, type AuditRecord } from './records.js';
 

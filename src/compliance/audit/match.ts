@@ -7,7 +7,7 @@
  */
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding, Location } from '../../core/finding.js';
-import { buildResult, pct } from '../common/check.js';
+import { buildResult, pct } from '../../core/check-result.js';
 import type { AuditedAction, SkippedExchange } from './actions.js';
 import { balpGaps } from './balp.js';
 import { completenessProblems, sameUser, type AuditMatch } from './complete.js';

@@ -4,7 +4,7 @@
  * matcher and the completeness rules need is kept: who, what, when, where, outcome, action.
  */
 import type { Location } from '../../core/finding.js';
-import { parseWhen } from '../common/fields.js';
+import { parseWhen } from '../../inputs/fields.js';
 import {
   FHIR_TYPE,
   identKeys,

@@ -8,7 +8,7 @@ import type { Exchange } from '../../core/evidence.js';
 import { UserError } from '../../core/errors.js';
 import { parseCsvText } from '../../inputs/csv.js';
 import { readTextFile } from '../../inputs/yaml.js';
-import { parseWhen } from '../common/fields.js';
+import { parseWhen } from '../../inputs/fields.js';
 import { recordFromAuditEvent, recordFromCsv, type AuditRecord } from './records.js';
 
 const DOCS = 'docs/compliance.md#audit-trail';

@@ -1,4 +1,4 @@
-import { loadTable, noDuplicates, type TableRow } from '../common/table.js';
+import { loadTable, noDuplicates, type TableRow } from '../../inputs/table.js';
 import {
   CHANGES,
   DEVICES,

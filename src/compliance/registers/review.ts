@@ -6,9 +6,9 @@
  */
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding, Location } from '../../core/finding.js';
-import { buildResult, pct } from '../common/check.js';
-import { endOf } from '../common/fields.js';
-import { cell, type TableRow } from '../common/table.js';
+import { buildResult, pct } from '../../core/check-result.js';
+import { endOf } from '../../inputs/fields.js';
+import { cell, type TableRow } from '../../inputs/table.js';
 import type { ChangeRow, DeviceRow, ValidationRow } from './schema.js';
 
 const UNDOCUMENTED = new Set([

@@ -3,9 +3,9 @@
  * Outcome rule (ARCHITECTURE.md): any error-severity finding is `fail`; otherwise `pass`.
  * Inputs that could not be read are reported by the caller as `error`, never as `fail`.
  */
-import type { Domain } from '../../core/domain.js';
-import type { CheckKind, CheckResult } from '../../core/evidence.js';
-import { severityCounts, type Finding } from '../../core/finding.js';
+import type { Domain } from './domain.js';
+import type { CheckKind, CheckResult } from './evidence.js';
+import { severityCounts, type Finding } from './finding.js';
 
 export interface ResultSpec {
   check: string;

@@ -6,10 +6,10 @@
  */
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../../core/errors.js';
-import type { Location } from '../../core/finding.js';
-import { loadCsvFile } from '../../inputs/csv.js';
-import { loadYamlText, parseYamlText, readTextFile } from '../../inputs/yaml.js';
+import { UserError } from '../core/errors.js';
+import type { Location } from '../core/finding.js';
+import { loadCsvFile } from './csv.js';
+import { loadYamlText, parseYamlText, readTextFile } from './yaml.js';
 
 export interface TableRow<T> {
   value: T;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration as parseFlag } from '../compliance/common/options.js';
-import { parseDuration as parseProfile } from '../load/profile-schema.js';
-import { parseDuration, parseDurationWithUnit } from './duration.js';
+import { parseDuration as parseFlag } from '../../src/cli/options.js';
+import { parseDuration as parseProfile } from '../../src/load/profile-schema.js';
+import { parseDuration, parseDurationWithUnit } from '../../src/config/duration.js';
 
 describe('one duration grammar', () => {
   it('reads the same units everywhere: golive.yaml, load profiles, command-line flags', () => {
