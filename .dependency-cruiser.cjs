@@ -3,6 +3,77 @@
  * Dependencies point inward, toward pure domain code.
  */
 const pure = '^src/(core|hl7|review)/';
+
+/**
+ * Which folder may import which (docs/architecture.md, "Layers"). Inner layers first; a folder
+ * may import only folders listed for it. Dependencies point inward, toward pure domain code.
+ */
+const LAYERS = {
+  core: [],
+  hl7: ['core'],
+  fhir: ['core'],
+  evidence: ['core'],
+  review: ['core'],
+  report: ['core'],
+  inputs: ['core', 'hl7'],
+  config: ['core', 'inputs'],
+  transports: ['core', 'hl7'],
+  site: ['core', 'hl7', 'fhir', 'transports'],
+  adoption: ['core', 'inputs'],
+  compliance: ['core', 'inputs', 'hl7', 'fhir', 'config'],
+  lint: ['core', 'hl7', 'inputs', 'config', 'report'],
+  // site: only until one target factory in runner/ starts the reference site for every phase.
+  load: ['core', 'hl7', 'transports', 'inputs', 'config', 'report', 'site'],
+  scenarios: [
+    'core',
+    'hl7',
+    'fhir',
+    'transports',
+    'inputs',
+    'config',
+    'review',
+    'report',
+    'compliance',
+    'site',
+  ],
+  server: ['core', 'evidence', 'inputs', 'report', 'review'],
+  runner: [
+    'core',
+    'hl7',
+    'fhir',
+    'transports',
+    'inputs',
+    'config',
+    'site',
+    'evidence',
+    'review',
+    'report',
+    'lint',
+    'load',
+    'scenarios',
+    'compliance',
+    'adoption',
+  ],
+  cli: [
+    'core',
+    'hl7',
+    'fhir',
+    'transports',
+    'inputs',
+    'config',
+    'site',
+    'evidence',
+    'review',
+    'report',
+    'lint',
+    'load',
+    'scenarios',
+    'compliance',
+    'adoption',
+    'runner',
+    'server',
+  ],
+};
 module.exports = {
   forbidden: [
     {
@@ -58,6 +129,15 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
     },
+    // The layer table of docs/architecture.md: one rule per folder, naming every folder it may
+    // import. A folder not listed may import nothing else in src/.
+    ...Object.entries(LAYERS).map(([folder, allowed]) => ({
+      name: `layer-${folder}`,
+      comment: `${folder}/ may import ${allowed.length ? allowed.join(', ') : 'no other folder'} (docs/architecture.md)`,
+      severity: 'error',
+      from: { path: `^src/${folder}/`, pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: `^src/(${[folder, ...allowed].join('|')})/` },
+    })),
     {
       name: 'no-circular',
       severity: 'error',
