@@ -2,11 +2,21 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPORA } from '../helpers/corpora.js';
 import { runCli, startCli } from '../helpers/cli.js';
+import { SYNTHETIC_CASES, toFileText } from '../helpers/synthetic-hl7.js';
 
-const ORU = join(CORPORA, 'hl7v2/rethinkhealth/oru-r01-lab.hl7');
-const ADT = join(CORPORA, 'hl7v2/rethinkhealth/adt-a01-basic.hl7');
+// Message files the project writes itself (LF-terminated, as captures often are), so the
+// commands are tested on a fresh clone without ../shared/corpora.
+const FILES = mkdtempSync(join(tmpdir(), 'golive-cli-files-'));
+const write = (name: string) => {
+  const file = join(FILES, `${name}.hl7`);
+  const c = SYNTHETIC_CASES.find((x) => x.name === name)!;
+  writeFileSync(file, toFileText(c.text, { eol: '\n' }));
+  return file;
+};
+const ORU = write('oru-r01-lab');
+const ADT = write('adt-a01-basic');
+const ESCAPED = write('escaped-delimiters');
 
 describe('golive foundation commands', () => {
   it('--version and --help', async () => {
@@ -21,11 +31,7 @@ describe('golive foundation commands', () => {
   });
 
   it('hl7 inspect prints field paths, and JSON', async () => {
-    const r = await runCli([
-      'hl7',
-      'inspect',
-      join(CORPORA, 'hl7v2/rethinkhealth/edge-escaped-delimiters.hl7'),
-    ]);
+    const r = await runCli(['hl7', 'inspect', ESCAPED]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PID-5\.2\s+"JOHN\^JANE"/);
     const j = await runCli(['hl7', 'inspect', '--json', ADT]);

@@ -4,7 +4,6 @@
  * buildAckFrom/buildAck + toString, parseDelimiters with whether Hl7Message.parse throws.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -24,7 +23,12 @@ import {
   type AckOptions,
   type RawMessage,
 } from '../../src/hl7/index.js';
-import { CORPORA, listFiles } from '../helpers/corpora.js';
+import { listFiles, needCorpus } from '../helpers/corpora.js';
+
+const CORPUS = needCorpus(
+  'hl7v2',
+  "the fast ACK paths on others' real messages (synthetic: the properties here and test/hl7/synthetic-corpus.test.ts)",
+);
 
 /** Candidate delimiter characters: the usual ones, odd ones, letters of MSH/MSA, CR/LF. */
 const DELIM_POOL = ['|', '^', '~', '\\', '&', '#', '!', '@', '$', '*', 'A', 'M', 'S', 'H', '\t'];
@@ -290,9 +294,8 @@ describe('readAckHeader and formatAck', () => {
   });
 });
 
-describe('corpora (../shared/corpora/hl7v2)', () => {
-  const HL7 = join(CORPORA, 'hl7v2');
-  const files = listFiles(HL7, '.hl7');
+describe.skipIf(CORPUS.skip)('corpora (hl7v2)', () => {
+  const files = listFiles(CORPUS.path, '.hl7');
   const opts: AckOptions = {
     code: 'AE',
     controlId: 'ACK1',

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,7 @@ import {
   mllpExchange,
   type EventOpts,
 } from '../../../test/compliance/audit-fixtures.js';
+import { needCorpus } from '../../../test/helpers/corpora.js';
 import type { Exchange } from '../../core/evidence.js';
 import { actionsFromExchanges } from './actions.js';
 import { verifyAuditTrail } from './match.js';
@@ -235,11 +236,15 @@ describe('audit-trail verification', () => {
   });
 });
 
-const corpus = resolve(process.cwd(), '../shared/corpora/fhir-r4');
+const R4 = needCorpus(
+  'fhir-r4',
+  'audit matching on the official R4 AuditEvent examples (synthetic: test/compliance/audit-example-shapes.test.ts)',
+);
+const corpus = R4.path;
 const load = (name: string) =>
   JSON.parse(readFileSync(resolve(corpus, name), 'utf8')) as Record<string, unknown>;
 
-describe.skipIf(!existsSync(corpus))('official FHIR R4 AuditEvent examples', () => {
+describe.skipIf(R4.skip)('official FHIR R4 AuditEvent examples', () => {
   it('reads every example without error and keeps the zone information', () => {
     for (const n of [
       '',
