@@ -1,12 +1,10 @@
 // HL7 v2 parse throughput on the simhospital corpus repeated to >= 100 MB, beside a bare split
 // baseline measured in the same run. Single core (this process only).
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
 import { Hl7Message, MessageSplitter, decodeMessage } from '../dist/hl7/index.js';
+import { corpusOrExit } from './corpora.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(root, '../shared/corpora/hl7v2/simhospital/messages.hl7');
+const corpus = corpusOrExit('hl7v2/simhospital/messages.hl7', 'HL7 parse throughput');
 const base = readFileSync(corpus, 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('MSH'));

@@ -1,11 +1,9 @@
 // Identity matcher on the FEBRL data sets: pairwise precision and recall (truth from the record
 // ids: rec-N-org and rec-N-dup-k are one person) and time, at the default threshold.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_THRESHOLD, findDuplicates, loadRoster } from '../dist/lint/index.js';
+import { corpusOrExit } from './corpora.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dir = resolve(here, '../../shared/corpora/identity/febrl');
+const dir = corpusOrExit('identity/febrl', 'identity matcher precision/recall on FEBRL');
 const group = (id) => id.split('-')[1];
 console.log(
   `threshold ${DEFAULT_THRESHOLD} (goal: precision >= 0.95, recall >= 0.90 on dataset2 and dataset3)`,

@@ -8,14 +8,13 @@
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { readHl7Inputs } from '../dist/inputs/hl7-files.js';
 import { lintInputs } from '../dist/lint/index.js';
+import { corpusOrExit } from './corpora.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const corpus = resolve(here, '../../shared/corpora/hl7v2/simhospital/messages.hl7');
 const NOW = Date.parse('2026-11-27T00:00:00Z');
 
 if (process.argv[2] === '--child') {
@@ -34,6 +33,7 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
+const corpus = corpusOrExit('hl7v2/simhospital/messages.hl7', 'lint throughput and memory');
 const base = readFileSync(corpus, 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('MSH'));
