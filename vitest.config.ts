@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Fails the run, naming them, if processes the tests started outlive the last test.
+    globalSetup: ['test/global-setup.ts'],
   },
 });
