@@ -4,7 +4,7 @@
  * the same evidence always hashes the same, on any backend.
  */
 import { createHash } from 'node:crypto';
-import type { BlobRef, EvidenceRecord, NewRecord } from './types.js';
+import { isRecordKind, type BlobRef, type EvidenceRecord, type NewRecord } from './types.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -149,20 +149,48 @@ export interface RawRow {
   chain_hash: string;
 }
 
+/**
+ * Parse a stored row's JSON columns. golive only ever writes canonical JSON, but the database
+ * can be written by anyone with SQL access: a row that does not parse is reported as `why`,
+ * never thrown, so one bad row cannot take down every reader of the store.
+ */
+export function readRow(row: RawRow): { content: unknown; blobs: BlobRef[]; why?: string } {
+  const why: string[] = [];
+  let content: unknown = null;
+  try {
+    content = JSON.parse(row.content) as unknown;
+  } catch {
+    why.push('content is not JSON');
+  }
+  let blobs: BlobRef[] = [];
+  try {
+    const parsed = JSON.parse(row.blobs) as unknown;
+    if (Array.isArray(parsed)) blobs = parsed as BlobRef[];
+    else why.push('the blob list is not a JSON array');
+  } catch {
+    why.push('the blob list is not JSON');
+  }
+  if (!isRecordKind(row.kind)) why.push(`kind "${row.kind.slice(0, 40)}" is not a record kind`);
+  return why.length ? { content, blobs, why: why.join('; ') } : { content, blobs };
+}
+
 export function toRecord(row: RawRow): EvidenceRecord {
-  return {
+  const { content, blobs, why } = readRow(row);
+  const rec: EvidenceRecord = {
     seq: Number(row.seq),
     id: row.id,
     runId: row.run_id,
     kind: row.kind as EvidenceRecord['kind'],
     createdAt: row.created_at,
     author: row.author,
-    content: JSON.parse(row.content) as unknown,
-    blobs: JSON.parse(row.blobs) as BlobRef[],
+    content,
+    blobs,
     contentHash: row.content_hash,
     prevHash: row.prev_hash,
     chainHash: row.chain_hash,
   };
+  if (why) rec.malformed = why;
+  return rec;
 }
 
 /**

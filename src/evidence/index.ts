@@ -15,4 +15,13 @@ export {
   type OpenOptions,
   type StoreChoice,
 } from './open.js';
-export { appendCheck, appendExchange, loadExchange, type StoredCheck } from './exchanges.js';
+export {
+  appendCheck,
+  appendExchange,
+  checkItems,
+  loadExchange,
+  recordRun,
+  type RecordedRun,
+  type RunToRecord,
+  type StoredCheck,
+} from './exchanges.js';

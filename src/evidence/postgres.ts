@@ -7,17 +7,20 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { UserError } from '../core/errors.js';
-import { coreTablesSql, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
+import { ChainBuilder, prepareItems, type Pending } from './batch.js';
+import { coreTablesSql, toRecord, type RawRow } from './hashing.js';
+import { PG_APPEND_ONLY_BODY, PG_TRIGGERS, pgSchemaCheck } from './schema-check.js';
 import type {
   EvidenceRecord,
   EvidenceStore,
   ListQuery,
   NewRecord,
+  RunItem,
   RunSummary,
   StoreOptions,
   VerifyReport,
 } from './types.js';
-import { ChainVerifier, checkBlobs } from './verify.js';
+import { ChainVerifier, checkBlobs, unreadableReport } from './verify.js';
 
 export const DEFAULT_PG_URL = 'postgres://127.0.0.1:5432/test';
 
@@ -28,13 +31,8 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     sql: `
       ${coreTablesSql({ integer: 'BIGINT', bytes: 'BYTEA' })}
       CREATE FUNCTION golive_append_only() RETURNS trigger LANGUAGE plpgsql AS
-        $$ BEGIN RAISE EXCEPTION 'evidence is append-only'; END $$;
-      CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records
-        FOR EACH ROW EXECUTE FUNCTION golive_append_only();
-      CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
-        FOR EACH STATEMENT EXECUTE FUNCTION golive_append_only();
-      CREATE TRIGGER blobs_append_only BEFORE UPDATE OR DELETE ON blobs
-        FOR EACH ROW EXECUTE FUNCTION golive_append_only();`,
+        $$${PG_APPEND_ONLY_BODY}$$;
+      ${PG_TRIGGERS.map((t) => t.sql).join('\n      ')}`,
   },
 ];
 
@@ -45,6 +43,11 @@ export interface PgOptions extends StoreOptions {
   schema?: string;
   /** Connections in the pool (default 4). */
   poolSize?: number;
+  /**
+   * Create the schema and tables when missing; default true. Readers (verify, list, serve) pass
+   * false: a mistyped --schema must be refused, not created and reported as an intact empty store.
+   */
+  create?: boolean;
 }
 
 /**
@@ -109,6 +112,7 @@ export class PgEvidenceStore implements EvidenceStore {
     pool.on('error', () => {});
     const store = new PgEvidenceStore(pool, schema, opts.clock ?? (() => new Date()), full);
     try {
+      if (opts.create === false) await store.mustExist();
       await store.migrate();
     } catch (e) {
       await pool.end();
@@ -167,14 +171,50 @@ export class PgEvidenceStore implements EvidenceStore {
     }
   }
 
+  /** Refuse a schema that holds no store (before migrate() could create one). */
+  private async mustExist(): Promise<void> {
+    const res = await this.pool.query<{ schema: boolean; store: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema,
+              to_regclass($2) IS NOT NULL AS store`,
+      [this.schema, `${this.schema}.migrations`],
+    );
+    const row = res.rows[0];
+    if (row?.store) return;
+    throw new UserError(
+      'E_STORE_MISSING',
+      row?.schema
+        ? `schema "${this.schema}" holds no evidence store`
+        : `no schema "${this.schema}" in this database`,
+      {
+        location: { path: this.location },
+        hint: 'check --schema (default golive) and the database in the URL; `golive run` creates the store',
+      },
+    );
+  }
+
   async append(r: NewRecord): Promise<EvidenceRecord> {
     return (await this.appendMany([r]))[0]!;
   }
 
   async appendMany(records: readonly NewRecord[]): Promise<EvidenceRecord[]> {
     // Hash and validate before taking the lock: a bad record appends nothing.
-    const prepared = records.map((r) => ({ r, p: prepare(r) }));
-    if (prepared.length === 0) return [];
+    const pending = prepareItems(records);
+    if (pending.length === 0) return [];
+    return this.write(pending);
+  }
+
+  async appendRun(runId: string, items: readonly RunItem[]): Promise<EvidenceRecord[]> {
+    const pending = prepareItems(items, runId);
+    if (pending.length === 0) return [];
+    return this.write(pending, runId);
+  }
+
+  /**
+   * One transaction holding the chain head's row lock: the rows, then the new head. A failure
+   * rolls it back; a client killed mid-way never commits (the server rolls back when the
+   * connection drops), so a batch is stored whole or not at all.
+   */
+  private async write(pending: Pending[], runId?: string): Promise<EvidenceRecord[]> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -182,16 +222,29 @@ export class PgEvidenceStore implements EvidenceStore {
         const head = await client.query<{ seq: string; chain_hash: string }>(
           'SELECT seq, chain_hash FROM chain_head WHERE one = 1 FOR UPDATE',
         );
-        let prev = { seq: Number(head.rows[0]!.seq), chainHash: head.rows[0]!.chain_hash };
-        const rows: RawRow[] = [];
-        for (const { r, p } of prepared) {
-          for (const b of p.blobs) {
+        // Read after taking the lock: no other append of this run can commit in between.
+        const prior =
+          runId === undefined
+            ? []
+            : (
+                await client.query<RawRow>('SELECT * FROM records WHERE run_id = $1 ORDER BY seq', [
+                  runId,
+                ])
+              ).rows.map(toRecord);
+        const chain = new ChainBuilder(
+          { seq: Number(head.rows[0]!.seq), chainHash: head.rows[0]!.chain_hash },
+          prior,
+          this.clock,
+          runId,
+        );
+        for (const item of pending) {
+          const { row, blobs } = chain.add(item);
+          for (const b of blobs) {
             await client.query(
               'INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING',
               [b.hash, b.size, b.data],
             );
           }
-          const row = nextRow(prev, r, p, this.clock().toISOString());
           await client.query(
             `INSERT INTO records (seq, id, run_id, kind, created_at, author, content, blobs,
                content_hash, prev_hash, chain_hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
@@ -209,15 +262,14 @@ export class PgEvidenceStore implements EvidenceStore {
               row.chain_hash,
             ],
           );
-          rows.push(row);
-          prev = { seq: Number(row.seq), chainHash: row.chain_hash };
         }
+        const h = chain.head;
         await client.query(
           'UPDATE chain_head SET seq = $1, id = $2, chain_hash = $3 WHERE one = 1',
-          [prev.seq, `ev-${prev.seq}`, prev.chainHash],
+          [h.seq, h.id, h.chainHash],
         );
         await client.query('COMMIT');
-        return rows.map(toRecord);
+        return chain.appended;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
         throw e;
@@ -250,8 +302,15 @@ export class PgEvidenceStore implements EvidenceStore {
 
   async runs(): Promise<RunSummary[]> {
     // count() is bigint, which pg returns as a string.
-    const res = await this.pool.query<{ run_id: string; n: string; first: string; last: string }>(
-      `SELECT run_id, count(*) AS n, min(created_at) AS first, max(created_at) AS last
+    const res = await this.pool.query<{
+      run_id: string;
+      n: string;
+      first: string;
+      last: string;
+      decisions: string;
+    }>(
+      `SELECT run_id, count(*) AS n, min(created_at) AS first, max(created_at) AS last,
+           count(*) FILTER (WHERE kind = 'decision') AS decisions
          FROM records GROUP BY run_id ORDER BY min(seq)`,
     );
     return res.rows.map((r) => ({
@@ -259,6 +318,7 @@ export class PgEvidenceStore implements EvidenceStore {
       records: Number(r.n),
       firstAt: r.first,
       lastAt: r.last,
+      complete: Number(r.decisions) > 0,
     }));
   }
 
@@ -267,6 +327,11 @@ export class PgEvidenceStore implements EvidenceStore {
     try {
       // A snapshot: appends committed meanwhile by others are not half-seen.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const schema = await pgSchemaCheck(client, this.schema);
+      if (!schema.readable) {
+        await client.query('COMMIT');
+        return unreadableReport(schema.problems);
+      }
       const blobs = checkBlobs(
         (await client.query<{ hash: string; data: Buffer }>('SELECT hash, data FROM blobs')).rows,
       );
@@ -292,6 +357,7 @@ export class PgEvidenceStore implements EvidenceStore {
         head
           ? { seq: Number(head.seq), id: head.id, chainHash: head.chain_hash }
           : { seq: -1, id: '(head row removed)', chainHash: '' },
+        schema.problems,
       );
     } catch (e) {
       // Never hand a client back to the pool inside a failed transaction.

@@ -7,17 +7,20 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../core/errors.js';
-import { coreTablesSql, nextRow, prepare, toRecord, type RawRow } from './hashing.js';
+import { ChainBuilder, prepareItems, type Pending } from './batch.js';
+import { coreTablesSql, toRecord, type RawRow } from './hashing.js';
+import { SQLITE_TRIGGERS, sqliteSchemaCheck } from './schema-check.js';
 import type {
   EvidenceRecord,
   EvidenceStore,
   ListQuery,
   NewRecord,
+  RunItem,
   RunSummary,
   StoreOptions,
   VerifyReport,
 } from './types.js';
-import { ChainVerifier, checkBlobs } from './verify.js';
+import { ChainVerifier, checkBlobs, unreadableReport } from './verify.js';
 
 export const DEFAULT_SQLITE_FILE = '.golive/evidence.db';
 
@@ -28,15 +31,9 @@ const MIGRATIONS: { version: number; name: string; sql: string }[] = [
     name: 'records, blobs, chain head, append-only triggers',
     sql: `
       ${coreTablesSql({ integer: 'INTEGER', bytes: 'BLOB' })}
-      -- Triggers stop accidental edits; deliberate ones (dropping the trigger) are caught by verify().
-      CREATE TRIGGER records_no_update BEFORE UPDATE ON records
-        BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-      CREATE TRIGGER records_no_delete BEFORE DELETE ON records
-        BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-      CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
-        BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-      CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
-        BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;`,
+      -- Triggers stop accidental edits; verify() reports them dropped or altered (schema-check.ts)
+      -- and catches the edits made meanwhile by the chain.
+      ${SQLITE_TRIGGERS.map((t) => `${t.sql};`).join('\n      ')}`,
   },
 ];
 
@@ -137,7 +134,23 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async appendMany(records: readonly NewRecord[]): Promise<EvidenceRecord[]> {
     // Hash and validate before the lock: a bad record appends nothing.
-    const prepared = records.map((r) => ({ r, p: prepare(r) }));
+    const pending = prepareItems(records);
+    if (pending.length === 0) return [];
+    return this.write(pending);
+  }
+
+  async appendRun(runId: string, items: readonly RunItem[]): Promise<EvidenceRecord[]> {
+    const pending = prepareItems(items, runId);
+    if (pending.length === 0) return [];
+    return this.write(pending, runId);
+  }
+
+  /**
+   * One BEGIN IMMEDIATE transaction: the chain head, the rows, the new head. better-sqlite3
+   * rolls back when anything inside throws, and SQLite discards an uncommitted transaction
+   * after a crash, so a batch is in the file whole or not at all.
+   */
+  private write(pending: Pending[], runId?: string): EvidenceRecord[] {
     const putBlob = this.db.prepare(
       'INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)',
     );
@@ -147,29 +160,36 @@ export class SqliteEvidenceStore implements EvidenceStore {
        VALUES (@seq, @id, @run_id, @kind, @created_at, @author, @content, @blobs,
          @content_hash, @prev_hash, @chain_hash)`,
     );
-    const tx = this.db.transaction((): RawRow[] => {
+    const tx = this.db.transaction((): EvidenceRecord[] => {
       const head = this.db
         .prepare('SELECT seq, chain_hash FROM chain_head WHERE one = 1')
-        .get() as {
-        seq: number;
-        chain_hash: string;
-      };
-      let prev = { seq: head.seq, chainHash: head.chain_hash };
-      const rows: RawRow[] = [];
-      for (const { r, p } of prepared) {
-        for (const b of p.blobs) putBlob.run(b.hash, b.size, b.data);
-        const row = nextRow(prev, r, p, this.clock().toISOString());
+        .get() as { seq: number; chain_hash: string };
+      const prior =
+        runId === undefined
+          ? []
+          : (
+              this.db
+                .prepare('SELECT * FROM records WHERE run_id = ? ORDER BY seq')
+                .all(runId) as RawRow[]
+            ).map(toRecord);
+      const chain = new ChainBuilder(
+        { seq: head.seq, chainHash: head.chain_hash },
+        prior,
+        this.clock,
+        runId,
+      );
+      for (const item of pending) {
+        const { row, blobs } = chain.add(item);
+        for (const b of blobs) putBlob.run(b.hash, b.size, b.data);
         putRecord.run(row);
-        rows.push(row);
-        prev = { seq: Number(row.seq), chainHash: row.chain_hash };
       }
+      const h = chain.head;
       this.db
         .prepare('UPDATE chain_head SET seq = ?, id = ?, chain_hash = ? WHERE one = 1')
-        .run(prev.seq, `ev-${prev.seq}`, prev.chainHash);
-      return rows;
+        .run(h.seq, h.id, h.chainHash);
+      return chain.appended;
     });
-    if (prepared.length === 0) return [];
-    return tx.immediate().map(toRecord);
+    return tx.immediate();
   }
 
   async list(q: ListQuery = {}): Promise<EvidenceRecord[]> {
@@ -196,16 +216,25 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async runs(): Promise<RunSummary[]> {
     const rows = this.db
       .prepare(
-        `SELECT run_id, count(*) AS n, min(created_at) AS first, max(created_at) AS last
+        `SELECT run_id, count(*) AS n, min(created_at) AS first, max(created_at) AS last,
+             sum(kind = 'decision') AS decisions
            FROM records GROUP BY run_id ORDER BY min(seq)`,
       )
-      .all() as { run_id: string; n: number; first: string; last: string }[];
-    return rows.map((r) => ({ runId: r.run_id, records: r.n, firstAt: r.first, lastAt: r.last }));
+      .all() as { run_id: string; n: number; first: string; last: string; decisions: number }[];
+    return rows.map((r) => ({
+      runId: r.run_id,
+      records: r.n,
+      firstAt: r.first,
+      lastAt: r.last,
+      complete: r.decisions > 0,
+    }));
   }
 
   async verify(): Promise<VerifyReport> {
     // One read transaction: a consistent snapshot even while another process appends.
     const tx = this.db.transaction(() => {
+      const schema = sqliteSchemaCheck(this.db);
+      if (!schema.readable) return unreadableReport(schema.problems);
       const blobs = checkBlobs(
         this.db.prepare('SELECT hash, data FROM blobs').iterate() as Iterable<{
           hash: string;
@@ -222,6 +251,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         head
           ? { seq: head.seq, id: head.id, chainHash: head.chain_hash }
           : { seq: -1, id: '(head row removed)', chainHash: '' },
+        schema.problems,
       );
     });
     return tx.deferred();

@@ -9,7 +9,7 @@ import { appendCheck, loadExchange } from './exchanges.js';
 import { canonicalJson, sha256 } from './hashing.js';
 import { openEvidenceStore } from './open.js';
 import { steppingClock, tempPgSchema, tempSqliteFile } from './testing.js';
-import type { EvidenceStore } from './types.js';
+import type { EvidenceStore, NewRecord, RunItem } from './types.js';
 
 interface Backend {
   name: string;
@@ -170,12 +170,14 @@ describe.each(BACKENDS)('evidence store contract: $name', (backend) => {
         records: 3,
         firstAt: '2026-11-27T08:00:01.000Z',
         lastAt: '2026-11-27T08:00:04.000Z',
+        complete: false,
       },
       {
         runId: 'r2',
         records: 1,
         firstAt: '2026-11-27T08:00:02.000Z',
         lastAt: '2026-11-27T08:00:02.000Z',
+        complete: false,
       },
     ]);
     expect(typeof runs[0]!.records).toBe('number');
@@ -262,5 +264,103 @@ describe.each(BACKENDS)('evidence store contract: $name', (backend) => {
     const api = store as unknown as Record<string, unknown>;
     for (const name of ['update', 'delete', 'remove', 'put', 'set'])
       expect(api[name]).toBeUndefined();
+  });
+
+  describe('appendRun: a run and its decision in one transaction', () => {
+    const rec = (n: number, kind: NewRecord['kind'] = 'check'): NewRecord => ({
+      kind,
+      runId: 'run-1',
+      author: 'golive',
+      content: { n },
+    });
+
+    it('appends in order, chained; functions see the run so far and the head they link to', async () => {
+      await store.append(rec(0, 'attestation'));
+      await store.append({ kind: 'check', runId: 'other', author: 'a', content: {} });
+      const seen: { records: string[]; appended: string[]; head: string }[] = [];
+      const out = await store.appendRun('run-1', [
+        { ...rec(1, 'exchange'), blobs: { request: 'MSH|^~\\&|A' } },
+        (run) => {
+          seen.push({
+            records: run.records.map((r) => r.id),
+            appended: run.appended.map((r) => r.id),
+            head: run.headHash,
+          });
+          return rec(2);
+        },
+        (run) => ({
+          kind: 'decision',
+          runId: 'run-1',
+          author: 'golive',
+          content: { over: run.records.map((r) => r.id), head: run.headHash },
+        }),
+      ]);
+      expect(out.map((r) => [r.id, r.kind])).toEqual([
+        ['ev-3', 'exchange'],
+        ['ev-4', 'check'],
+        ['ev-5', 'decision'],
+      ]);
+      expect(seen).toEqual([
+        { records: ['ev-1', 'ev-3'], appended: ['ev-3'], head: out[0]!.chainHash },
+      ]);
+      expect(out[2]!.content).toEqual({ over: ['ev-1', 'ev-3', 'ev-4'], head: out[1]!.chainHash });
+      expect(out[1]!.prevHash).toBe(out[0]!.chainHash);
+      expect(out[0]!.blobs.map((b) => b.name)).toEqual(['request']);
+      expect(await store.get('ev-5')).toEqual(out[2]);
+      expect(await store.verify()).toMatchObject({
+        ok: true,
+        records: 5,
+        headHash: out[2]!.chainHash,
+      });
+      const runs = await store.runs();
+      expect(runs.find((r) => r.runId === 'run-1')).toMatchObject({ records: 4, complete: true });
+      expect(runs.find((r) => r.runId === 'other')).toMatchObject({ complete: false });
+    });
+
+    it('appends nothing of the run when a function throws, a record is bad or of another run', async () => {
+      await store.append(rec(0));
+      const failing: RunItem[][] = [
+        [
+          rec(1),
+          rec(2),
+          () => {
+            throw new Error('review failed');
+          },
+        ],
+        [rec(1), () => rec(Number.NaN)],
+        [rec(1), { ...rec(2), runId: 'run-2' }],
+        [rec(1), () => ({ ...rec(2), runId: 'run-2' })],
+      ];
+      for (const items of failing)
+        await expect(store.appendRun('run-1', items)).rejects.toThrow(
+          /review failed|not valid JSON|a record of run "run-2"/,
+        );
+      expect((await store.list()).map((r) => r.id)).toEqual(['ev-1']);
+      expect(await store.verify()).toMatchObject({ ok: true, records: 1, problems: [] });
+      // The chain goes on where it was.
+      const [next] = await store.appendRun('run-1', [rec(3)]);
+      expect(next).toMatchObject({ seq: 2, prevHash: (await store.get('ev-1'))!.chainHash });
+      expect(await store.appendRun('run-1', [])).toEqual([]);
+    });
+
+    it('keeps a run contiguous while other connections append', async () => {
+      const other = await env.open();
+      try {
+        const items: RunItem[] = Array.from({ length: 60 }, (_, i) => rec(i));
+        items.push((run) => ({ ...rec(99, 'decision'), content: { n: run.records.length } }));
+        const [run] = await Promise.all([
+          store.appendRun('run-1', items),
+          ...Array.from({ length: 20 }, (_, i) =>
+            other.append({ kind: 'measurement', runId: 'noise', author: 'a', content: { i } }),
+          ),
+        ]);
+        const seqs = run.map((r) => r.seq);
+        expect(seqs).toEqual(Array.from({ length: 61 }, (_, i) => seqs[0]! + i));
+        expect(run[60]!.content).toEqual({ n: 60 });
+        expect(await store.verify()).toMatchObject({ ok: true, records: 81 });
+      } finally {
+        await other.close();
+      }
+    });
   });
 });

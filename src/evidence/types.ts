@@ -60,6 +60,12 @@ export interface EvidenceRecord {
   prevHash: string;
   /** sha256 over prevHash and this record's fields, content hash and blob refs. */
   chainHash: string;
+  /**
+   * Set when the stored row cannot be read as golive wrote it (content or blob list not JSON,
+   * an unknown kind): someone wrote into the database directly. `content` is then null, so one
+   * bad row never stops the rest of the store from being read; verify() names it.
+   */
+  malformed?: string;
 }
 
 export interface ListQuery {
@@ -72,7 +78,30 @@ export interface RunSummary {
   records: number;
   firstAt: string;
   lastAt: string;
+  /**
+   * False when the run has no decision record. Since runs are appended in one transaction with
+   * their decision (appendRun), only an older store or a run interrupted before that can be
+   * incomplete: its evidence may be partial.
+   */
+  complete: boolean;
 }
+
+/** What a run item that depends on earlier records is given, under the store's lock. */
+export interface RunSoFar {
+  /** Every record of the run in append order: those already stored, then this batch's so far. */
+  records: readonly EvidenceRecord[];
+  /** The records this batch appended so far. */
+  appended: readonly EvidenceRecord[];
+  /** Chain hash of the store's last record: the one the next record links to. */
+  headHash: string;
+}
+
+/**
+ * One record of a run batch: a record, or a function building it from what was appended before
+ * it (a check naming its exchanges' ids; the decision evaluated over the whole run). Functions
+ * run synchronously inside the transaction, so they must be pure and quick.
+ */
+export type RunItem = NewRecord | ((run: RunSoFar) => NewRecord);
 
 export type ProblemKind =
   | 'content-edited'
@@ -81,10 +110,15 @@ export type ProblemKind =
   | 'missing'
   | 'blob-edited'
   | 'blob-missing'
-  | 'head-mismatch';
+  | 'head-mismatch'
+  | 'malformed'
+  | 'schema-altered';
 
 export interface VerifyProblem {
-  /** Position concerned (for `missing`: the first missing position). */
+  /**
+   * Position concerned (for `missing`: the first missing position; 0 for `schema-altered`,
+   * which concerns the store's tables and triggers, not one record).
+   */
   seq: number;
   id?: string;
   problem: ProblemKind;
@@ -107,11 +141,20 @@ export interface EvidenceStore {
   append(record: NewRecord): Promise<EvidenceRecord>;
   /** Append several records in one transaction (one fsync): all or nothing, in order. */
   appendMany(records: readonly NewRecord[]): Promise<EvidenceRecord[]>;
+  /**
+   * Append the records of one run in one transaction, in order, keeping the chain: all of them
+   * or, if anything fails (a bad record, a function that throws, the process killed), none.
+   * Every item must carry `runId`. Returns the records appended.
+   */
+  appendRun(runId: string, items: readonly RunItem[]): Promise<EvidenceRecord[]>;
   list(query?: ListQuery): Promise<EvidenceRecord[]>;
   get(id: string): Promise<EvidenceRecord | undefined>;
   getBlob(hash: string): Promise<Buffer | undefined>;
   runs(): Promise<RunSummary[]>;
-  /** Recompute every hash and link; names each edited, removed or reordered record. */
+  /**
+   * Recompute every hash and link; names each edited, removed, reordered or unreadable record,
+   * and reports append-only triggers or tables that were dropped or altered.
+   */
   verify(): Promise<VerifyReport>;
   close(): Promise<void>;
 }

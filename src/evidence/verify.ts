@@ -6,11 +6,13 @@
  * - `prev_hash` not equal to the previous record's `chain_hash`: a record before it was
  *   removed, edited (with its hashes rewritten) or reordered;
  * - `chain_hash` not recomputable from the row: its fields or hashes were edited;
- * - a blob missing, or whose bytes no longer hash to its key.
+ * - a blob missing, or whose bytes no longer hash to its key;
+ * - a row that does not read as golive wrote it (content not JSON, unknown kind): malformed.
+ * Dropped or altered triggers and tables are checked per backend (schema-check.ts).
  * A chain cannot stop someone who rewrites every hash from the edit to the head; that is why
  * the head hash is reported, to be quoted in decisions and tickets (an external anchor).
  */
-import { GENESIS_HASH, chainHash, sha256, type RawRow } from './hashing.js';
+import { GENESIS_HASH, chainHash, readRow, sha256, type RawRow } from './hashing.js';
 import type { BlobRef, VerifyProblem, VerifyReport } from './types.js';
 
 export interface Head {
@@ -70,12 +72,18 @@ export class ChainVerifier {
         message: `${name}: does not link to ${this.prevId}; a record before it was removed, edited or reordered`,
       });
     }
-    let refs: BlobRef[] = [];
-    try {
-      refs = JSON.parse(row.blobs) as BlobRef[];
-    } catch {
-      // An unparseable blob list is an edit; the chain hash check below reports it.
+    // A row golive cannot read (written into the database directly, possibly with hashes that
+    // match) is named here; readers skip it instead of failing (hashing.ts readRow).
+    const { blobs: parsed, why } = readRow(row);
+    if (why) {
+      this.problems.push({
+        seq,
+        id: row.id,
+        problem: 'malformed',
+        message: `${name}: cannot be read: ${why}`,
+      });
     }
+    const refs: BlobRef[] = parsed;
     const recomputed = chainHash(row.prev_hash, {
       seq,
       id: row.id,
@@ -84,7 +92,7 @@ export class ChainVerifier {
       createdAt: row.created_at,
       author: row.author,
       contentHash: row.content_hash,
-      blobs: Array.isArray(refs) ? refs : [],
+      blobs: refs,
     });
     if (recomputed !== row.chain_hash) {
       this.problems.push({
@@ -94,7 +102,9 @@ export class ChainVerifier {
         message: `${name}: its fields or hashes were changed after it was written`,
       });
     }
-    for (const ref of Array.isArray(refs) ? refs : []) {
+    for (const ref of refs) {
+      // An entry of the wrong shape is an edit the chain hash above already names.
+      if (typeof ref !== 'object' || ref === null || typeof ref.hash !== 'string') continue;
       if (!this.blobs.present.has(ref.hash)) {
         this.problems.push({
           seq,
@@ -116,7 +126,9 @@ export class ChainVerifier {
     this.expected = Math.max(this.expected, seq + 1);
   }
 
-  finish(head: Head): VerifyReport {
+  /** `schema`: problems with the store's tables and triggers, listed first. */
+  finish(head: Head, schema: readonly VerifyProblem[] = []): VerifyReport {
+    this.problems.unshift(...schema);
     const last = this.expected - 1;
     if (head.seq > last) {
       this.problems.push({
@@ -143,4 +155,9 @@ export class ChainVerifier {
   private range(from: number, to: number): string {
     return from === to ? `record #${from} is` : `records #${from} to #${to} are`;
   }
+}
+
+/** The report when a core table is gone: nothing can be read, the schema problems say why. */
+export function unreadableReport(problems: VerifyProblem[]): VerifyReport {
+  return { ok: false, records: 0, headHash: '', problems };
 }

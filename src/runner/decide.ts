@@ -4,7 +4,7 @@
  * record the decision with the store's head hash, and write the reports.
  */
 import type { Attestation, CheckResult, Exchange, ReviewResult, Waiver } from '../core/index.js';
-import { appendCheck, type EvidenceStore } from '../evidence/index.js';
+import { recordRun, type EvidenceStore } from '../evidence/index.js';
 import {
   STANDARD_TEMPLATE,
   evaluateReview,
@@ -50,15 +50,22 @@ export interface Decided {
 
 export async function recordAndDecide(o: DecideOptions): Promise<Decided> {
   const { store, runId, author } = o;
-  const reportChecks: ReportCheck[] = [];
-  const exchanges: Exchange[] = [];
-  for (const c of o.collected.checks) {
-    const rec = await appendCheck(store, runId, author, c);
-    reportChecks.push({ ...c, evidenceId: rec.id, hash: rec.contentHash });
-    exchanges.push(...(c.exchanges ?? []));
-  }
-  if (o.collected.attestations.length + o.collected.waivers.length > 0) {
-    await store.appendMany([
+  const exchanges: Exchange[] = o.collected.checks.flatMap((c) => c.exchanges ?? []);
+  // The run's records and its decision go in one transaction (recordRun): a crash or failure
+  // leaves the whole run or nothing of it, never evidence without a decision. The store is
+  // verified first; the records added below are chained by the store itself.
+  const verified = await store.verify();
+  let decided!: {
+    review: ReviewResult;
+    rejected: { id: string; why: string }[];
+    run: ReportInput['run'];
+    headHash: string;
+  };
+  const recorded = await recordRun(store, {
+    runId,
+    author,
+    checks: o.collected.checks,
+    records: [
       ...o.collected.attestations.map((a) => ({
         kind: 'attestation' as const,
         runId,
@@ -71,41 +78,45 @@ export async function recordAndDecide(o: DecideOptions): Promise<Decided> {
         author: w.approver,
         content: w,
       })),
-    ]);
-  }
-  const records = await store.list({ runId });
-  const { evidence, rejected } = evidenceFromRecords(records);
-  const review = evaluateReview({
-    template: o.template ?? STANDARD_TEMPLATE,
-    evidence,
-    now: o.now().toISOString(),
-    decidedBy: author,
+    ],
+    // Evaluated over the run's records as stored (ids and hashes assigned), inside the
+    // transaction; `headHash` is the chain head the decision record links to.
+    decision: ({ records, headHash }) => {
+      const { evidence, rejected } = evidenceFromRecords(records);
+      const review = evaluateReview({
+        template: o.template ?? STANDARD_TEMPLATE,
+        evidence,
+        now: o.now().toISOString(),
+        decidedBy: author,
+      });
+      const run = {
+        id: runId,
+        startedAt: o.startedAt.toISOString(),
+        finishedAt: o.now().toISOString(),
+        target: o.target,
+        ...(o.configFile ? { config: o.configFile } : {}),
+        toolVersion: o.toolVersion,
+      };
+      decided = { review, rejected, run, headHash };
+      // The decision record: the review (with the evidence ids and hashes it rests on and the
+      // policy version), what was reviewed and when, and the store head it was decided over.
+      return { review, run, storeHeadHash: headHash, storeIntact: verified.ok };
+    },
   });
-  const verified = await store.verify();
-  const run = {
-    id: runId,
-    startedAt: o.startedAt.toISOString(),
-    finishedAt: o.now().toISOString(),
-    target: o.target,
-    ...(o.configFile ? { config: o.configFile } : {}),
-    toolVersion: o.toolVersion,
-  };
-  // The decision record: the review (with the evidence ids and hashes it rests on and the
-  // policy version), what was reviewed and when, and the store head it was decided over.
-  const decision = await store.append({
-    kind: 'decision',
-    runId,
-    author,
-    content: { review, run, storeHeadHash: verified.headHash, storeIntact: verified.ok },
-  });
+  const { review, rejected, run, headHash } = decided;
+  const reportChecks: ReportCheck[] = o.collected.checks.map((c, i) => ({
+    ...c,
+    evidenceId: recorded.checks[i]!.id,
+    hash: recorded.checks[i]!.contentHash,
+  }));
   const input: ReportInput = { review, checks: reportChecks, exchanges, run };
   const reports = await writeReports(input, o.reportDir);
   return {
     review,
     reports,
     input,
-    decisionRecord: decision.id,
-    headHash: verified.headHash,
+    decisionRecord: recorded.decision.id,
+    headHash,
     rejected,
   };
 }

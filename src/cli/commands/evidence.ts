@@ -1,10 +1,12 @@
 /**
  * `golive evidence verify|list|runs`: inspect the evidence store.
- * verify exits 0 when the chain is intact, 1 when a record was edited, removed or reordered,
- * 2 for bad input (no store at the path, not a store), 3 when PostgreSQL is unreachable.
+ * verify exits 0 when the chain is intact, 1 when a record was edited, removed, reordered or
+ * cannot be read, or a trigger or table was dropped or altered; 2 for bad input (no store at the
+ * path or in the schema, not a store), 3 when PostgreSQL is unreachable. list exits 2 naming a
+ * record it cannot read; runs marks a run without a decision record as incomplete.
  */
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { isUserError, UserError } from '../../core/errors.js';
 import {
   isRecordKind,
   openEvidenceStore,
@@ -35,9 +37,34 @@ async function withStore<T>(flags: StoreFlags, fn: (s: EvidenceStore) => Promise
   const store = await openEvidenceStore(location, { create: false, schema: flags.schema });
   try {
     return await fn(store);
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    // A table dropped or renamed under the store: a database error, not a golive bug.
+    const code = (e as { code?: string }).code;
+    throw new UserError('E_STORE_READ', `cannot read the evidence store (${code ?? 'error'})`, {
+      location: { path: store.location },
+      hint: `${(e as Error).message}; \`golive evidence verify\` reports what was changed`,
+      cause: e,
+    });
   } finally {
     await store.close();
   }
+}
+
+/** The first record the store could not read, as a one-line error naming it. */
+function refuseMalformed(records: readonly EvidenceRecord[], location: string): void {
+  const bad = records.filter((r) => r.malformed);
+  const first = bad[0];
+  if (!first) return;
+  const more = bad.length > 1 ? ` (and ${bad.length - 1} more)` : '';
+  throw new UserError(
+    'E_STORE_MALFORMED',
+    `record ${first.id} (#${first.seq}, run ${first.runId}) cannot be read: ${first.malformed}${more}`,
+    {
+      location: { path: location },
+      hint: 'it was written into the database outside golive; `golive evidence verify` lists every such record, --run or --kind lists the others',
+    },
+  );
 }
 
 function line(r: EvidenceRecord): string {
@@ -86,12 +113,14 @@ export const register: RegisterCommand = (program, setExit) => {
         });
       }
       const kind = opts.kind;
-      const records = await withStore(opts, (s) =>
-        s.list({
+      const records = await withStore(opts, async (s) => {
+        const found = await s.list({
           runId: opts.run,
           kind: kind !== undefined && isRecordKind(kind) ? kind : undefined,
-        }),
-      );
+        });
+        refuseMalformed(found, s.location);
+        return found;
+      });
       if (opts.json) process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
       else if (records.length === 0) process.stdout.write('no records\n');
       else for (const r of records) process.stdout.write(`${line(r)}\n`);
@@ -99,7 +128,7 @@ export const register: RegisterCommand = (program, setExit) => {
     });
 
   storeOptions(evidence.command('runs'))
-    .description('list the runs in the store')
+    .description('list the runs in the store (a run without a decision record is incomplete)')
     .option('--json', 'print as JSON')
     .action(async (opts: StoreFlags & { json?: boolean }) => {
       const runs = await withStore(opts, (s) => s.runs());
@@ -107,7 +136,9 @@ export const register: RegisterCommand = (program, setExit) => {
       else
         for (const r of runs)
           process.stdout.write(
-            `${r.runId.padEnd(24)} ${String(r.records).padStart(6)} records  ${r.firstAt} .. ${r.lastAt}\n`,
+            `${r.runId.padEnd(24)} ${String(r.records).padStart(6)} records  ${r.firstAt} .. ${r.lastAt}${
+              r.complete ? '' : '  INCOMPLETE: no decision record (interrupted while recording?)'
+            }\n`,
           );
       setExit(0);
     });
