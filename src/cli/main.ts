@@ -4,25 +4,19 @@
  * Exit codes (ARCHITECTURE.md): checks 0 pass, 1 fail, 2 bad input, 3 unreachable;
  * `golive run` 0 GO, 1 CONDITIONAL GO or NO-GO; anything else is a bug.
  */
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { isUserError } from '../core/errors.js';
-import { VERSION } from './version.js';
-import { COMMANDS } from './commands/index.js';
+import { addCommands, createProgram, requestedCommand } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
-  const program = new Command();
-  program
-    .name('golive')
-    .description('Prove a clinical technology integration is safe to go live.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+  const program = createProgram();
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = code;
   };
-  for (const register of COMMANDS) register(program, setExit);
   try {
+    // Only the command about to run is imported (commands/index.ts): a fast start for every other.
+    await addCommands(program, requestedCommand(argv.slice(2)), setExit);
     await program.parseAsync(argv);
     return exitCode;
   } catch (e) {
