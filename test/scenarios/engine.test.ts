@@ -1,8 +1,12 @@
 /**
  * The engine against small fakes (an MLLP receiver, an HTTP/FHIR peer): outcomes, messages,
  * exchanges, polling, concurrency. The real reference site is in acceptance.test.ts.
+ *
+ * Time: steps read Date.now() and wait with setTimeout (polling backoff, deadlines, holds, wait
+ * steps), so the tests about waiting run them on vitest's fake clock (`onFakeClock`) and assert
+ * the exact instants the engine chose; none sleeps for a deadline or asserts a wall-clock bound.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult, ScenarioData } from '../../src/core/index.js';
 import { defaultConfig, type GoliveConfig } from '../../src/config/index.js';
 import { FhirClient } from '../../src/fhir/client.js';
@@ -19,8 +23,68 @@ import { bundle, closedPort, fakeHttp, fakeMllp, type Reply } from './fakes.js';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
   for (const c of cleanup.splice(0).reverse()) await c();
 });
+
+/** The fake clock starts here; the instants tests assert are offsets from it. */
+const T0 = Date.parse('2026-03-01T12:00:00Z');
+
+/** Kept before any test fakes the timers: the fake clock's driver yields to real I/O with it. */
+const realSetTimeout = globalThis.setTimeout;
+const realTurn = () => new Promise<void>((resolve) => realSetTimeout(resolve, 1));
+
+/**
+ * Run with Date and setTimeout on vitest's fake clock, starting at T0. The clock moves only from
+ * one pending timer to the next, and only once `ready()` says the real I/O the test waits for
+ * (ACKs, forwarded messages) has happened, so a deadline can never pass while a socket is busy;
+ * between moves, real sockets and processes get their turn.
+ */
+async function onFakeClock<T>(
+  run: () => Promise<T>,
+  ready: () => boolean = () => true,
+): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: T0 });
+  try {
+    let settled = false;
+    const result = run().finally(() => {
+      settled = true;
+    });
+    while (!settled) {
+      if (ready()) await vi.advanceTimersToNextTimerAsync();
+      await realTurn();
+    }
+    return await result;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+/**
+ * A FHIR peer answered in-process (global fetch stubbed with `reply`), so the engine's polling
+ * runs on the fake clock with no socket between it and the answers. Each request is kept with
+ * the instant (ms after T0) it was made at.
+ */
+function fhirPeer(reply: (url: string, n: number) => Reply) {
+  const seen: { method: string; url: string; at: number }[] = [];
+  vi.stubGlobal('fetch', async (input: string | URL, init?: RequestInit) => {
+    const u = new URL(String(input));
+    const url = `${u.pathname}${u.search}`;
+    seen.push({ method: init?.method ?? 'GET', url, at: Date.now() - T0 });
+    const out = reply(url, seen.length);
+    return new Response(out.body === undefined ? '' : JSON.stringify(out.body), {
+      status: out.status,
+      headers: { 'content-type': 'application/fhir+json' },
+    });
+  });
+  const target: Target = {
+    name: 'fhir peer',
+    fhir: new FhirClient({ baseUrl: 'http://fhir.test/fhir', retries: 0 }),
+    control: {},
+  };
+  return { seen, target };
+}
 
 const HEAD = (id = 'test.one', extra = '') => `id: ${id}
 title: Test ${id}
@@ -167,64 +231,81 @@ ${extra}    assert:
     body: bundle([{ resourceType: 'Observation', status }]),
   });
 
+  /** Instants (ms after T0) of the Observation searches, the probe's metadata read left out. */
+  const polls = (seen: { url: string; at: number }[]) =>
+    seen.filter((x) => x.url.startsWith('/fhir/Observation')).map((x) => x.at);
+
   it('polls with backoff until the assertion holds', async () => {
-    const { target, http } = await setup({ fhir: (_u, n) => obs(n < 4 ? 'preliminary' : 'final') });
-    const r = await run([check()], target);
+    const peer = fhirPeer((_u, n) => obs(n < 4 ? 'preliminary' : 'final'));
+    const r = await onFakeClock(() => run([check()], peer.target));
     expect(r.results[0]!.outcome).toBe('pass');
     // Request 1 is the reachability probe (GET metadata); then two preliminary, one final.
-    expect(http.seen[0]!.url).toBe('/fhir/metadata');
-    expect(http.seen.filter((s) => s.url.startsWith('/fhir/Observation'))).toHaveLength(3);
-    expect(steps(r.results[0]!)[0]!.exchangeIds).toHaveLength(3);
+    expect(peer.seen[0]!.url).toBe('/fhir/metadata');
+    // Backoff from 50 ms, growing by 1.6: searches at 0, 50 and 130 ms.
+    expect(polls(peer.seen)).toEqual([0, 50, 130]);
+    const st = steps(r.results[0]!)[0]!;
+    expect(st.exchangeIds).toHaveLength(3);
+    expect(st.message).toMatch(/every assertion held after 130 ms$/);
   });
 
   it('fails at the deadline with expected vs actual', async () => {
-    const { target } = await setup({ fhir: () => obs('preliminary') });
-    const r = await run([check('    within: 400ms\n')], target);
+    const peer = fhirPeer(() => obs('preliminary'));
+    const r = await onFakeClock(() => run([check('    within: 400ms\n')], peer.target));
     expect(steps(r.results[0]!)[0]).toMatchObject({
       outcome: 'fail',
       message: expect.stringMatching(
         /^the result is not shown as final \(expected final, found preliminary; /,
       ),
       expected: 'final',
-      actual: expect.stringMatching(/^preliminary \(still, after/),
+      actual: 'preliminary (still, after 400 ms)',
     });
+    // The last wait is cut to the deadline, and the search is made once more at it.
+    expect(polls(peer.seen)).toEqual([0, 50, 130, 258, 400]);
   });
 
   it('catches a value that holds, then changes (hold)', async () => {
-    const { target } = await setup({ fhir: (_u, n) => obs(n < 4 ? 'final' : 'preliminary') });
-    const r = await run([check('    hold: 1s\n')], target);
+    const peer = fhirPeer((_u, n) => obs(n < 4 ? 'final' : 'preliminary'));
+    const r = await onFakeClock(() => run([check('    hold: 1s\n')], peer.target));
     expect(steps(r.results[0]!)[0]).toMatchObject({
       outcome: 'fail',
-      message: expect.stringMatching(/it held, then changed/),
+      message: expect.stringMatching(/it held, then changed within 130 ms\)$/),
     });
+    expect(polls(peer.seen)).toEqual([0, 50, 130]);
+  });
+
+  it('a value that holds for the whole hold passes when the hold ends', async () => {
+    const peer = fhirPeer(() => obs('final'));
+    const r = await onFakeClock(() => run([check('    hold: 1s\n')], peer.target));
+    expect(steps(r.results[0]!)[0]).toMatchObject({
+      outcome: 'pass',
+      message: expect.stringMatching(/every assertion held after 0 ms and for 1\.0 s more$/),
+    });
+    expect(polls(peer.seen).at(-1)).toBe(1000);
   });
 
   it('a server error or an unsupported query is error (inconclusive), not fail', async () => {
-    const a = await setup({
-      fhir: () => ({
-        status: 500,
-        body: { resourceType: 'OperationOutcome', issue: [{ diagnostics: 'boom' }] },
-      }),
-    });
-    const r = await run([check('    within: 300ms\n')], a.target);
+    const a = fhirPeer(() => ({
+      status: 500,
+      body: { resourceType: 'OperationOutcome', issue: [{ diagnostics: 'boom' }] },
+    }));
+    const r = await onFakeClock(() => run([check('    within: 300ms\n')], a.target));
     expect(steps(r.results[0]!)[0]).toMatchObject({
       outcome: 'error',
       message: expect.stringMatching(/HTTP 500: boom.*inconclusive/),
     });
     expect(r.exitCode).toBe(3);
-    const b = await setup({
-      fhir: (u) =>
-        u.includes('Observation')
-          ? {
-              status: 400,
-              body: {
-                resourceType: 'OperationOutcome',
-                issue: [{ diagnostics: 'unknown parameter' }],
-              },
-            }
-          : { status: 200, body: {} },
-    });
-    const r2 = await run([check()], b.target);
+    const b = fhirPeer((u) =>
+      u.includes('Observation')
+        ? {
+            status: 400,
+            body: {
+              resourceType: 'OperationOutcome',
+              issue: [{ diagnostics: 'unknown parameter' }],
+            },
+          }
+        : { status: 200, body: {} },
+    );
+    const r2 = await onFakeClock(() => run([check()], b.target));
     expect(steps(r2.results[0]!)[0]).toMatchObject({
       outcome: 'error',
       message: expect.stringMatching(/cannot see.*unknown parameter/),
@@ -273,15 +354,37 @@ describe('expect-message', () => {
     const out = new MllpClient({ host: '127.0.0.1', port: capture.address.port });
     cleanup.push(() => out.close());
     let n = 0;
+    let forwarded = 0;
     const s = await setup();
     s.mllp.listener.on('message', (m: { text: string }) => {
       const k = ++n;
       void (async () => {
-        for (let i = 0; i < copies(k); i++)
+        for (let i = 0; i < copies(k); i++) {
           await out.send(m.text.replace(/\|C(\w+)\|P\|/, `|F$1${i}|P|`));
+          forwarded++;
+        }
       })();
     });
-    return { ...s, capture };
+    /**
+     * Run the scenario on the fake clock. Its time moves once both registrations were answered
+     * and every copy the receiver forwards has been acknowledged by the capture listener: what
+     * the step then finds does not depend on how fast the sockets were.
+     */
+    const runOnFakeClock = (text: string) => {
+      let answered = 0;
+      const copiesSent = copies(1) + copies(2);
+      return onFakeClock(
+        () =>
+          run([text], s.target, {
+            capture,
+            onEvent: (e) => {
+              if (e.type === 'step-end' && e.step.index <= 2) answered++;
+            },
+          }),
+        () => answered === 2 && forwarded === copiesSent,
+      );
+    };
+    return { ...s, capture, runOnFakeClock };
   }
   const expectMsg = (extra: string) => `${REGISTER}  - type: send
     title: Register again
@@ -294,12 +397,8 @@ ${extra}    fail: the registrations were not forwarded
 
   it('finds the forwarded messages and checks count and order', async () => {
     const f = await forwarding(() => 1);
-    const r = await run(
-      [
-        `${HEAD()}${expectMsg("    count: 2\n    hold: true\n    order: { path: MSH-9.2, values: [A04, A04] }\n    capture: { at: '@receivedAt' }\n")}`,
-      ],
-      f.target,
-      { capture: f.capture },
+    const r = await f.runOnFakeClock(
+      `${HEAD()}${expectMsg("    count: 2\n    hold: true\n    order: { path: MSH-9.2, values: [A04, A04] }\n    capture: { at: '@receivedAt' }\n")}`,
     );
     expect(r.results[0]!.outcome).toBe('pass');
     const st = steps(r.results[0]!)[2]!;
@@ -311,9 +410,7 @@ ${extra}    fail: the registrations were not forwarded
 
   it('duplicates are a fail', async () => {
     const f = await forwarding((n) => (n === 2 ? 2 : 1));
-    const r = await run([`${HEAD()}${expectMsg('    count: 2\n    hold: true\n')}`], f.target, {
-      capture: f.capture,
-    });
+    const r = await f.runOnFakeClock(`${HEAD()}${expectMsg('    count: 2\n    hold: true\n')}`);
     expect(steps(r.results[0]!)[2]).toMatchObject({
       outcome: 'fail',
       message: expect.stringMatching(/1 extra copy delivered \(duplicates\)/),
@@ -323,9 +420,7 @@ ${extra}    fail: the registrations were not forwarded
 
   it('nothing arriving in time is a fail that says so', async () => {
     const f = await forwarding(() => 0);
-    const r = await run([`${HEAD()}${expectMsg('    within: 300ms\n')}`], f.target, {
-      capture: f.capture,
-    });
+    const r = await f.runOnFakeClock(`${HEAD()}${expectMsg('    within: 300ms\n')}`);
     expect(steps(r.results[0]!)[2]).toMatchObject({
       outcome: 'fail',
       message: expect.stringMatching(/not forwarded \(nothing arrived within 300 ms\)/),
@@ -346,7 +441,8 @@ describe('control, manual, timing, wait', () => {
   - { type: wait, title: not reached, for: 1ms }
   - { type: control, title: Resume, action: resume, always: true }
 `;
-    const r = await run([text], target);
+    // An injected clock: {{now - 10m}} and {{now}} render from one instant.
+    const r = await run([text], target, { clock: () => T0 });
     const st = steps(r.results[0]!);
     expect(http.seen.some((s) => s.url === '/control/restart' && s.method === 'POST')).toBe(true);
     expect(st.map((s) => s.outcome)).toEqual(['pass', 'skip', 'pass', 'fail', 'skip', 'pass']);
@@ -356,7 +452,7 @@ describe('control, manual, timing, wait', () => {
       expected: 'within 5.0 min',
       actual: '10.0 min',
     });
-    expect(r.results[0]!.measurements.gap_ms).toBeGreaterThan(590_000);
+    expect(r.results[0]!.measurements.gap_ms).toBe(600_000);
   });
 
   it('a failing hook is error (the tool could not act), and attended manual steps attest', async () => {
@@ -395,30 +491,39 @@ describe('running many', () => {
   it('runs scenarios concurrently up to the limit, exclusive ones alone after', async () => {
     let inFlight = 0;
     let peak = 0;
+    /** [start, end] of each scenario, ms after T0 on the fake clock. */
     const spans: Record<string, [number, number]> = {};
-    const { target } = await setup({
-      fhir: () => ({ status: 200, body: bundle([]) }),
-    });
+    // Wait steps need no endpoint: the whole run is in-process, on the fake clock.
+    const target: Target = { name: 'nothing', control: {} };
     const slow = (id: string, exclusive = false) =>
       `${HEAD(id, exclusive ? 'exclusive: true\n' : '')}  - { type: wait, title: work, for: 150ms }\n`;
     const ids = ['c.a', 'c.b', 'c.c', 'c.d', 'c.e'];
-    const r = await run([...ids.map((id) => slow(id)), slow('c.x', true)], target, {
-      concurrency: 2,
-      onEvent: (e) => {
-        if (e.type === 'scenario-begin') {
-          peak = Math.max(peak, ++inFlight);
-          spans[e.id] = [Date.now(), 0];
-        }
-        if (e.type === 'scenario-end') {
-          inFlight--;
-          spans[e.result.check]![1] = Date.now();
-        }
-      },
-    });
+    const r = await onFakeClock(() =>
+      run([...ids.map((id) => slow(id)), slow('c.x', true)], target, {
+        concurrency: 2,
+        onEvent: (e) => {
+          if (e.type === 'scenario-begin') {
+            peak = Math.max(peak, ++inFlight);
+            spans[e.id] = [Date.now() - T0, -1];
+          }
+          if (e.type === 'scenario-end') {
+            inFlight--;
+            spans[e.result.check]![1] = Date.now() - T0;
+          }
+        },
+      }),
+    );
     expect(r.results.map((x) => x.check)).toEqual([...ids, 'c.x']);
     expect(peak).toBe(2);
-    const lastOther = Math.max(...ids.map((id) => spans[id]![1]));
-    expect(spans['c.x']![0]).toBeGreaterThanOrEqual(lastOther);
+    // Two at a time, each starting as a slot frees; the exclusive one alone, after all others.
+    expect(spans).toEqual({
+      'c.a': [0, 150],
+      'c.b': [0, 150],
+      'c.c': [150, 300],
+      'c.d': [150, 300],
+      'c.e': [300, 450],
+      'c.x': [450, 600],
+    });
     // Each scenario has its own identifiers.
     const mrns = r.results.map((x) => (x.data as ScenarioData).variables!.mrn);
     expect(new Set(mrns).size).toBe(6);
