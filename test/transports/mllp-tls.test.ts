@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -9,6 +9,7 @@ import {
   startMllpListener,
   type MllpListener,
 } from '../../src/transports/mllp/index.js';
+import { runCli } from '../helpers/cli.js';
 
 const msg = 'MSH|^~\\&|LAB|RGH|EHR|RGH|20260327143000+0100||ORU^R01|TLS1|P|2.5.1\rPID|1||MRN1\r';
 let dir: string;
@@ -71,5 +72,24 @@ describe('MLLP over TLS', () => {
     const c = new MllpClient({ host: '127.0.0.1', port: l.address.port, tls: {} });
     const r = await c.send(msg);
     expect(r.status).toBe('error');
+  });
+
+  // Node warns once per process, so the check runs in a process of its own: the built CLI.
+  it('a TLS connection by IP address prints no warning (no SNI for an IP, DEP0123)', async () => {
+    const caFile = join(dir, 'cert.pem');
+    const file = join(dir, 'one.hl7');
+    writeFileSync(file, msg);
+    const r = await runCli([
+      'send',
+      '--to',
+      `127.0.0.1:${l.address.port}`,
+      '--tls',
+      '--ca',
+      caFile,
+      file,
+    ]);
+    expect(r.stdout).toMatch(/1 sent: AA 1/);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/Warning|DEP0123/);
   });
 });

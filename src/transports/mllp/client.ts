@@ -115,6 +115,9 @@ export class MllpClient {
     const timeoutMs = this.opts.connectTimeoutMs ?? 5000;
     return new Promise((resolve, reject) => {
       const t = this.opts.tls;
+      // SNI carries host names only (RFC 6066 section 3): for an IP address Node warns (DEP0123)
+      // on every connection. The certificate is still checked against `host` either way.
+      const sni = t?.servername ?? host;
       const sock = t
         ? tls.connect({
             host,
@@ -122,7 +125,7 @@ export class MllpClient {
             ca: t.ca,
             cert: t.cert,
             key: t.key,
-            servername: t.servername ?? host,
+            ...(net.isIP(sni) ? {} : { servername: sni }),
             rejectUnauthorized: t.rejectUnauthorized ?? true,
           })
         : net.connect({ host, port });
