@@ -30,7 +30,6 @@ export {
   type Scenario,
   type ScenarioStep,
 } from './schema.js';
-export { startEmbeddedTarget, EMBEDDED_TIMEOUTS, type EmbeddedTarget } from './embedded.js';
 export { executeScenario, configValues, type Target, type RunContext } from './execute.js';
 export {
   BUILTIN_REGISTRY,

@@ -120,6 +120,11 @@ export interface FindResult {
   missing?: string;
   /** The target gave no usable answer (connection failure or 5xx). */
   transport?: string;
+  /**
+   * The golive.yaml lookup to look at when this find saw nothing: the one that could not ask,
+   * or the one on the way that found nothing (the order's, for an order's results).
+   */
+  lookupToFix?: string;
 }
 
 interface Lookups {
@@ -527,12 +532,17 @@ export async function find(
   caps?: Capabilities,
 ): Promise<FindResult> {
   const f = new Finder(client, lookupsOf(config), render, caps);
-  const done = (r: { resources: FhirResource[]; asked: number }, missing?: string): FindResult => ({
+  const done = (
+    r: { resources: FhirResource[]; asked: number },
+    missing?: string,
+    lookupToFix?: string,
+  ): FindResult => ({
     resources: r.resources,
     texts: f.texts,
     trace: f.trace,
     blind: r.asked === 0 && !missing,
     missing,
+    ...(lookupToFix ? { lookupToFix } : {}),
   });
   const none = { resources: [], asked: 0 };
   try {
@@ -552,7 +562,7 @@ export async function find(
       const mrn = render(spec.orders.patient);
       const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
-      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
+      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`, 'patient');
       const status = spec.orders.status;
       const enc = encodeURIComponent;
       return done(
@@ -573,14 +583,14 @@ export async function find(
       const mrn = render(spec.notifications.patient);
       const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
-      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
+      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`, 'patient');
       return done(await f.notifications(p.resources));
     }
     if ('report' in spec) {
       const placer = render(spec.report.order);
       const o = await f.orders(placer, undefined, config, 'order by ');
       if (o.asked === 0) return done(o);
-      if (o.resources.length === 0) return done(none, `order ${placer} was not found`);
+      if (o.resources.length === 0) return done(none, `order ${placer} was not found`, 'order');
       return done(await f.reports(o.resources));
     }
     const r = spec.results;
@@ -591,13 +601,13 @@ export async function find(
       const placer = render(r.order);
       const o = await f.orders(placer, undefined, config, 'order by ');
       if (o.asked === 0) return done(o);
-      if (o.resources.length === 0) return done(none, `order ${placer} was not found`);
+      if (o.resources.length === 0) return done(none, `order ${placer} was not found`, 'order');
       orders = o.resources;
     } else if (r.patient !== undefined) {
       const mrn = render(r.patient);
       const p = await f.patients(mrn, config, 'patient by ');
       if (p.asked === 0) return done(p);
-      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`);
+      if (p.resources.length === 0) return done(none, `patient ${mrn} was not found`, 'patient');
       patients = p.resources;
     }
     return done(await f.results(orders, patients, code, vars));

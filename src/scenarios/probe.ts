@@ -21,7 +21,8 @@ import { FhirTransportError, isBundle, type FhirClient } from '../fhir/client.js
 import { appliedParams, findKind, V2_0203, type FindKind } from './lookups.js';
 import type { LoadedScenario } from './loader.js';
 
-export type SearchSupport = 'supported' | 'ignored' | 'unsupported' | 'not-declared' | 'no-answer';
+export type SearchSupport =
+  'supported' | 'unconfirmed' | 'ignored' | 'unsupported' | 'not-declared' | 'no-answer';
 
 export interface ProbedSearch {
   /** The lookup it serves, e.g. `results`, and the strategy, e.g. `based-on`. */
@@ -152,10 +153,26 @@ function candidates(config: GoliveConfig, token: string): Candidate[] {
   return out;
 }
 
+/**
+ * Does the server say when it ignores a parameter? Asked once per type when a search came back
+ * without a self link: a parameter no server knows. A 200 for it means the server ignores
+ * silently, so no 200 from it can confirm a search was applied (R4 search.html#errors).
+ */
+async function reportsIgnored(client: FhirClient, type: string): Promise<boolean> {
+  try {
+    const res = await client.request('GET', `${type}?golive-probe-unknown-parameter=1`);
+    return res.status !== 200 || appliedParams(res.body) !== undefined;
+  } catch (e) {
+    if (!(e instanceof FhirTransportError)) throw e;
+    return true;
+  }
+}
+
 async function trySearch(
   client: FhirClient,
   caps: Capabilities | undefined,
   c: Candidate,
+  silent: Map<string, Promise<boolean>>,
 ): Promise<ProbedSearch> {
   const base = { lookup: c.lookup, strategy: c.strategy, query: `${c.type}?${c.query}` };
   if (typeRuledOut(caps, c.type))
@@ -172,12 +189,25 @@ async function trySearch(
     if (res.status !== 200 || !isBundle(res.body))
       return { ...base, support: 'unsupported', detail: `HTTP ${res.status}` };
     const applied = appliedParams(res.body);
-    if (!applied)
-      return {
-        ...base,
-        support: 'supported',
-        detail: 'HTTP 200; no Bundle.link self to confirm the parameters were applied',
-      };
+    if (!applied) {
+      let silentOnIgnored = silent.get(c.type);
+      if (!silentOnIgnored) {
+        silentOnIgnored = reportsIgnored(client, c.type).then((r) => !r);
+        silent.set(c.type, silentOnIgnored);
+      }
+      return (await silentOnIgnored)
+        ? {
+            ...base,
+            support: 'unconfirmed',
+            detail:
+              "HTTP 200, but this server also answers 200 to a parameter it cannot know and gives no Bundle.link self: whether it applied this search cannot be told (the scenarios' positive controls check it)",
+          }
+        : {
+            ...base,
+            support: 'supported',
+            detail: 'HTTP 200; no Bundle.link self to confirm the parameters were applied',
+          };
+    }
     const asked = [...new URLSearchParams(c.query).keys()].map((k) => k.split(':')[0]!);
     const ignored = [...new Set(asked.filter((p) => !applied.has(p)))];
     return ignored.length
@@ -221,8 +251,11 @@ export function coverageOf(
   searches: readonly ProbedSearch[],
   caps: Capabilities | undefined,
 ): ScenarioCoverage[] {
+  // An unconfirmed search may work: the scenario's positive controls tell at run time.
   const usable = (lookup: string) =>
-    searches.filter((s) => s.lookup === lookup && s.support === 'supported');
+    searches.filter(
+      (s) => s.lookup === lookup && (s.support === 'supported' || s.support === 'unconfirmed'),
+    );
   return scenarios.map((l) => {
     const s = l.scenario;
     const needs = new Set<string>();
@@ -236,7 +269,7 @@ export function coverageOf(
       (n) =>
         `${n}: ${
           usable(n)
-            .map((x) => x.strategy)
+            .map((x) => `${x.strategy}${x.support === 'unconfirmed' ? ' (unconfirmed)' : ''}`)
             .join(', ') || 'none'
         }`,
     );
@@ -293,8 +326,9 @@ export async function probeCapabilities(o: {
       summary = `The FHIR endpoint could not be reached: ${read.reason} (inconclusive).`;
     } else {
       const token = randomBytes(4).toString('hex');
+      const silent = new Map<string, Promise<boolean>>();
       for (const c of candidates(o.config, token))
-        data.searches.push(await trySearch(client, caps, c));
+        data.searches.push(await trySearch(client, caps, c, silent));
       data.coverage = coverageOf(o.scenarios, data.searches, caps);
       const blind = data.coverage.filter((c) => !c.exercisable);
       const ok = data.searches.filter((s) => s.support === 'supported').length;

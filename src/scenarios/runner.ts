@@ -13,7 +13,6 @@ import type { FhirAuth, GoliveConfig } from '../config/schema.js';
 import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/client.js';
 import { startCapture, type CaptureBuffer } from './capture.js';
 import { hooksFromConfig } from './control.js';
-import { startEmbeddedTarget } from './embedded.js';
 import { exitCodeOf as exitCodeFor } from '../core/result.js';
 import { readCapabilities, type Capabilities } from '../fhir/capabilities.js';
 import { executeScenario, type RunContext, type Target } from './execute.js';
@@ -34,14 +33,10 @@ export interface RunScenariosOptions {
   config: GoliveConfig;
   scenarios: LoadedScenario[];
   /**
-   * Where to run: `'config'` (default) the endpoints of `config.target`; `'embedded'` the
-   * reference site started in-process with `faults`; or a prepared Target.
+   * Where to run: `'config'` (default) the endpoints of `config.target`, or a prepared Target
+   * (the embedded reference site comes from the runner's target factory, runner/targets.ts).
    */
-  target?: Target | 'config' | 'embedded';
-  /** Site faults, for `target: 'embedded'`. */
-  faults?: string[];
-  /** Site profile, for `target: 'embedded'` (docs/site.md, Profiles). */
-  profile?: 'standard' | 'minimal';
+  target?: Target | 'config';
   /** A capture listener already running (the embedded site forwards to it). */
   capture?: CaptureBuffer;
   concurrency?: number;
@@ -240,22 +235,6 @@ export function phasesOf(
 }
 
 export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenariosResult> {
-  if (opts.target === 'embedded') {
-    const embedded = await startEmbeddedTarget(opts.config, {
-      faults: opts.faults,
-      ...(opts.profile ? { profile: opts.profile } : {}),
-    });
-    try {
-      return await runScenarios({
-        ...opts,
-        config: embedded.config,
-        target: embedded.target,
-        capture: embedded.capture,
-      });
-    } finally {
-      await embedded.stop();
-    }
-  }
   const t0 = performance.now();
   const config = opts.config;
   const target =

@@ -431,17 +431,22 @@ describe('golive probe on the independent engine', () => {
         'specimen identifier',
       ].sort(),
     );
-    expect(r.exchanges).toHaveLength(d.searches.length + 1);
-    // Every search answers 200 with a Bundle and no self link, so each is "supported" with the
-    // caveat that nothing confirms the parameters were applied (search.html#errors). That
-    // includes :of-type, which this engine never matches: a search with values that match
-    // nothing cannot tell the difference; the control steps above are what catch it at run time.
+    // One more request per resource type: a parameter no server knows. This engine answers it
+    // 200 too, so it never says when it ignores a parameter (search.html#errors).
+    const types = new Set(d.searches.map((s) => s.query.split('?')[0]));
+    expect(r.exchanges).toHaveLength(d.searches.length + 1 + types.size);
+    // Every search answers 200 with a Bundle and no self link, and the server ignores unknown
+    // parameters silently: no answer can confirm the parameters were applied. That includes
+    // :of-type, which this engine never matches; the scenarios' positive controls catch it.
     for (const s of d.searches) {
-      expect(s.support, s.query).toBe('supported');
-      expect(s.detail).toBe('HTTP 200; no Bundle.link self to confirm the parameters were applied');
+      expect(s.support, s.query).toBe('unconfirmed');
+      expect(s.detail).toMatch(/also answers 200 to a parameter it cannot know/);
     }
     expect(by('patient', 'identifier-type').query).toMatch(/^Patient\?identifier:of-type=/);
     expect(d.coverage).toHaveLength(builtins.length);
     expect(d.coverage.filter((x) => !x.exercisable)).toEqual([]);
+    expect(d.coverage.find((x) => x.scenario === 'baseline.order-result')!.why).toMatch(
+      /based-on \(unconfirmed\)/,
+    );
   });
 });

@@ -348,8 +348,13 @@ function foundLine(step: ExpectFhirStep, last: Attempt, ctx: StepContext): strin
 }
 
 /** The target cannot answer at all: inconclusive, or not applicable where the step says so. */
-function cannotSee(step: ExpectFhirStep, target: string, why: string): StepOutcome {
-  const key = step.find ? lookupKey(findKind(step.find)) : undefined;
+function cannotSee(
+  step: ExpectFhirStep,
+  target: string,
+  why: string,
+  lookupToFix?: string,
+): StepOutcome {
+  const key = lookupToFix ?? (step.find ? lookupKey(findKind(step.find)) : undefined);
   const hint = key
     ? `; configure target.lookups.${key} in golive.yaml (docs/config.md, Target profile)`
     : '';
@@ -390,7 +395,12 @@ function verdict(
     // The positive control was not seen: the lookup may not fit this target, so a later
     // negative check would prove nothing. Inconclusive, with what each strategy found.
     return {
-      ...cannotSee(step, target, `the control did not hold (${bad.r.actual}): found ${seen}`),
+      ...cannotSee(
+        step,
+        target,
+        `the control did not hold (${bad.r.actual}): found ${seen}`,
+        last.found?.lookupToFix,
+      ),
       outcome: 'error',
       notApplicable: undefined,
       expected: bad.r.expected,
@@ -437,7 +447,8 @@ export const expectFhirStep = defineStep<ExpectFhirStep>({
     let last: Attempt = {};
     for (;;) {
       last = await attempt(step, client, target, ctx);
-      if (last.unsupported) return cannotSee(step, target, last.unsupported);
+      if (last.unsupported)
+        return cannotSee(step, target, last.unsupported, last.found?.lookupToFix);
       if (heldSince !== undefined && last.bad) {
         return {
           outcome: 'fail',
