@@ -65,10 +65,15 @@ export class LatencyRecorder {
     return this.total.totalCount;
   }
 
-  /** Value at a percentile in ms; undefined when nothing was recorded. */
+  /**
+   * Value at a percentile in ms; undefined when nothing was recorded. HdrHistogram answers with
+   * the highest value equivalent to the sample's bucket (up to 0.1% above it at 3 significant
+   * digits), which can exceed the largest sample actually recorded: capped at that maximum, as
+   * no percentile of a run can be above its max.
+   */
   percentile(p: number): number | undefined {
     if (this.total.totalCount === 0) return undefined;
-    return this.total.getValueAtPercentile(p) / 1000;
+    return Math.min(this.total.getValueAtPercentile(p), this.total.maxValue) / 1000;
   }
 
   get maxMs(): number | undefined {
@@ -87,7 +92,9 @@ export class LatencyRecorder {
   takeInterval(): IntervalStats {
     const h = this.interval;
     const n = h.totalCount;
-    const at = (p: number) => (n ? round(h.getValueAtPercentile(p) / 1000) : 0);
+    // capped at the interval's max, as in percentile()
+    const at = (p: number) =>
+      n ? round(Math.min(h.getValueAtPercentile(p), h.maxValue) / 1000) : 0;
     const s = {
       count: n,
       p50: at(50),

@@ -185,11 +185,13 @@ export function buildResults(o: Observed): CheckResult[] {
     histogram: s.ack.buckets(),
     percentiles: pct,
     accounting: { ...s.classes },
-    thresholds: thresholds.map(({ metric, expression, ok, actual }) => ({
+    // `measured: false` tells a report that `actual` is a placeholder 0 (JSON has no NaN).
+    thresholds: thresholds.map(({ metric, expression, ok, actual, measured }) => ({
       metric,
       expression,
       ok,
       actual: round(actual, 6),
+      measured,
     })),
     targetRate: opt(s.targetRate()),
     achievedRate: opt(s.achievedRate()),
@@ -322,7 +324,7 @@ function failoverResult(o: Observed, objectiveMs: number): CheckResult {
     summary:
       outcome === 'error'
         ? `Inconclusive: ${findings[0]!.message}`
-        : `${out.action}: recovered in ${f(rec)} ms (objective ${objectiveMs} ms); ${e?.classes.lost ?? 0} lost, ${e?.classes.duplicated ?? 0} duplicated; ${s.classes['connection-lost'] + s.classes.timeout} sends refused or unanswered during the outage.`,
+        : `${out.action}: ${rec === undefined ? 'did not recover before the run ended' : `recovered in ${f(rec)} ms`} (objective ${objectiveMs} ms); ${e?.classes.lost ?? 0} lost, ${e?.classes.duplicated ?? 0} duplicated; ${s.classes['connection-lost'] + s.classes.timeout} sends refused or unanswered during the outage.`,
     findings,
     measurements: {
       // recovery_s is the name the review template's failover rule reads (docs/review.md).

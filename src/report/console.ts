@@ -1,7 +1,14 @@
 /** End-of-run summary for the terminal. Plain text unless `color` is set. */
 import type { CriterionStatus, DecisionValue, QuestionAnswer } from '../core/index.js';
 import { terminalSafe as t } from './escape.js';
-import { DECISION_LABEL, DOMAIN_LABEL, STATUS_LABEL, openCriteria, ownerOf } from './model.js';
+import {
+  DECISION_LABEL,
+  DOMAIN_LABEL,
+  STATUS_LABEL,
+  openCriteria,
+  ownerOf,
+  tidyText,
+} from './model.js';
 import type { ReportInput, ReportPaths } from './types.js';
 
 export interface ConsoleOptions {
@@ -76,7 +83,7 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   for (const q of review.questions) {
     const [label, style] = ANSWER[q.answer];
     lines.push(
-      `  ${p(label, style, 'bold')}  ${pad(t(q.question), qWidth)}  ${p(t(q.summary), 'dim')}`,
+      `  ${p(label, style, 'bold')}  ${pad(t(q.question), qWidth)}  ${p(t(tidyText(q.summary)), 'dim')}`,
     );
   }
   lines.push('');
@@ -90,7 +97,7 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   lines.push(
     `  Decision: ${opts.color ? p(label, inverse[review.decision], 'bold') : DECISION_LABEL[review.decision]}`,
   );
-  lines.push(`  ${p(t(review.rationale), DECISION_STYLE[review.decision])}`);
+  lines.push(`  ${p(t(tidyText(review.rationale)), DECISION_STYLE[review.decision])}`);
   lines.push('');
 
   const open = openCriteria(review.criteria);
@@ -106,7 +113,7 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
       lines.push(
         `    ${pad(c.severity, 7)} ${pad(t(c.id), idWidth)}  ${p(status, STATUS_STYLE[c.status])}  owner: ${t(o.owner)}${o.due ? `, due ${t(o.due)}` : ''}`,
       );
-      lines.push(p(`      ${t(c.reason)}`, 'dim'));
+      lines.push(p(`      ${t(tidyText(c.reason))}`, 'dim'));
     }
     if (open.length > max)
       lines.push(`    ... and ${open.length - max} more (see the HTML report)`);

@@ -1,10 +1,12 @@
 /**
- * Static parts of the HTML report: the stylesheet, the client script that draws the
- * charts, and the Chart.js UMD bundle read from the installed package at render time.
+ * Static parts of the HTML report: the stylesheet, the client script (html-client.ts), and the
+ * Chart.js UMD bundle read from the installed package at render time.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+
+export { CLIENT_SCRIPT } from './html-client.js';
 
 let chartBundle: string | undefined;
 
@@ -21,63 +23,6 @@ export function readChartBundle(): string {
   return chartBundle;
 }
 
-/**
- * Runs after Chart.js: draws every chart described in #golive-chart-data (plain Chart.js
- * configs, no functions), then sets body[data-charts-ready] to the number drawn.
- * Before printing, opens sections marked data-print-open and resizes charts to the page.
- */
-export const CLIENT_SCRIPT = `(function () {
-  'use strict';
-  var body = document.body;
-  function done(n, err) {
-    if (err) body.dataset.chartsError = err;
-    body.dataset.chartsReady = String(n);
-  }
-  var specs = [];
-  try {
-    var el = document.getElementById('golive-chart-data');
-    specs = el ? JSON.parse(el.textContent || '[]') : [];
-  } catch (e) {
-    done(0, 'chart data unreadable');
-    return;
-  }
-  if (typeof Chart === 'undefined') {
-    done(0, 'Chart.js not loaded');
-    return;
-  }
-  Chart.defaults.animation = false;
-  Chart.defaults.font.family = getComputedStyle(body).fontFamily;
-  Chart.defaults.color = '#3d4754';
-  Chart.defaults.borderColor = 'rgba(20, 30, 45, 0.09)';
-  var charts = [];
-  specs.forEach(function (spec) {
-    var canvas = document.getElementById(spec.canvasId);
-    if (!canvas) return;
-    try {
-      charts.push(new Chart(canvas, spec.config));
-    } catch (e) {
-      canvas.setAttribute('data-chart-error', String(e && e.message));
-    }
-  });
-  requestAnimationFrame(function () {
-    done(charts.length, charts.length === specs.length ? '' : 'some charts failed');
-  });
-  var opened = [];
-  window.addEventListener('beforeprint', function () {
-    document.querySelectorAll('details[data-print-open]:not([open])').forEach(function (d) {
-      d.open = true;
-      opened.push(d);
-    });
-    charts.forEach(function (c) { c.resize(); });
-  });
-  window.addEventListener('afterprint', function () {
-    opened.forEach(function (d) { d.open = false; });
-    opened = [];
-    charts.forEach(function (c) { c.resize(); });
-  });
-})();
-`;
-
 export const STYLESHEET = `
 :root {
   --ink: #16202c; --ink-2: #3d4754; --ink-3: #66717f; --line: #dfe3e8; --line-2: #eef1f4;
@@ -87,6 +32,8 @@ export const STYLESHEET = `
   --mono: ui-monospace, SFMono-Regular, "DejaVu Sans Mono", Menlo, Consolas, monospace;
 }
 * { box-sizing: border-box; }
+/* the filter hides rows and cards with the hidden attribute, whatever display they have */
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: var(--canvas); color: var(--ink);
   font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif; }
@@ -97,14 +44,27 @@ h1, h2, h3, h4 { line-height: 1.25; margin: 0; }
 h2 { font-size: 19px; margin-bottom: 12px; }
 h3 { font-size: 15px; margin: 18px 0 8px; color: var(--ink-2); }
 .masthead { background: #14283d; color: #e9eef4; padding: 14px 32px; display: flex; flex-wrap: wrap;
-  align-items: baseline; gap: 8px 28px; }
+  align-items: baseline; gap: 8px 28px; overflow-wrap: anywhere; }
 .masthead .brand { font-weight: 700; letter-spacing: .04em; font-size: 15px; }
 .masthead .brand span { color: #9fb4c9; font-weight: 400; }
 .masthead .meta { color: #b9c6d3; font-size: 12.5px; display: flex; flex-wrap: wrap; gap: 4px 20px; }
 .masthead .meta b { color: #fff; font-weight: 600; }
-.toc { background: var(--paper); border-bottom: 1px solid var(--line); padding: 8px 32px; font-size: 13px;
-  display: flex; flex-wrap: wrap; gap: 4px 18px; position: sticky; top: 0; z-index: 2; }
+.topbar { background: var(--paper); border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
+.toc { padding: 8px 32px 4px; font-size: 13px; display: flex; flex-wrap: wrap; gap: 4px 18px; }
 .toc a { color: var(--ink-2); }
+.filters { padding: 4px 32px 8px; display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; font-size: 12.5px; }
+.filters__status { display: flex; flex-wrap: wrap; gap: 4px; }
+.fbtn { font: inherit; border: 1px solid var(--line); background: var(--paper); color: var(--ink-2);
+  border-radius: 999px; padding: 2px 10px; cursor: pointer; }
+.fbtn[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
+.fbtn .fcount { font-weight: 700; margin-left: 2px; }
+.fbtn--fail .fcount { color: var(--red); }
+.fbtn--error .fcount { color: var(--amber); }
+.fbtn[aria-pressed="true"] .fcount { color: #fff; }
+.filters select, .filters input { font: inherit; border: 1px solid var(--line); border-radius: 6px;
+  padding: 3px 8px; background: var(--paper); color: var(--ink); }
+.filters input { flex: 1 1 220px; min-width: 0; max-width: 420px; }
+.filters__shown { color: var(--ink-3); }
 main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; }
 section.block { background: var(--paper); border: 1px solid var(--line); border-radius: 8px;
   padding: 20px 24px; margin-bottom: 20px; }
@@ -115,7 +75,7 @@ section.block { background: var(--paper); border: 1px solid var(--line); border-
 .decision--conditional-go { background: var(--amber-strong); color: #221500; }
 .decision--no-go { background: var(--red); }
 .decision__kicker { grid-column: 1 / -1; text-transform: uppercase; letter-spacing: .12em; font-size: 12px; opacity: .85; }
-.decision__label { font-size: 46px; font-weight: 800; letter-spacing: .02em; line-height: 1; white-space: nowrap; }
+.decision__label { font-size: 46px; font-weight: 800; letter-spacing: .02em; line-height: 1; }
 .decision__rationale { font-size: 16px; margin: 0; max-width: 70ch; }
 .decision__meta { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 4px 22px; font-size: 12.5px; opacity: .9; margin: 8px 0 0; }
 .decision__meta span b { font-weight: 600; }
@@ -138,7 +98,7 @@ td { border-bottom: 1px solid var(--line-2); padding: 7px 8px; vertical-align: t
 /* free text from the systems under test may hold one endless token: let it break anywhere */
 td.text, .hash { overflow-wrap: anywhere; }
 table.fixed { table-layout: fixed; }
-table.kv { width: auto; min-width: 260px; max-width: 520px; }
+table.kv { width: auto; min-width: min(260px, 100%); max-width: 520px; }
 table.kv td:first-child { padding-right: 28px; }
 tr:last-child > td { border-bottom: 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -167,7 +127,9 @@ td.nowrap { white-space: nowrap; }
 .counts b { color: var(--ink); font-size: 18px; margin-right: 4px; }
 details > summary { cursor: pointer; }
 .card { border: 1px solid var(--line); border-radius: 6px; margin: 10px 0; background: var(--paper); }
-.card > summary { padding: 10px 14px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; list-style: none; }
+.card > summary { padding: 10px 14px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; list-style: none;
+  overflow-wrap: anywhere; }
+.card > summary > * { min-width: 0; }
 .card > summary::-webkit-details-marker { display: none; }
 .card > summary::before { content: "▸"; color: var(--ink-3); }
 .card[open] > summary::before { content: "▾"; }
@@ -184,7 +146,7 @@ tr.step--error > td { background: #fffaf0; }
 .ea--actual { color: var(--red); }
 tr.xrow > td { padding-top: 0; }
 .exchange { margin: 4px 0; border: 1px solid var(--line-2); border-radius: 4px; background: #fbfcfd; }
-.exchange > summary { padding: 4px 8px; font-size: 12.5px; color: var(--ink-2); }
+.exchange > summary { padding: 4px 8px; font-size: 12.5px; color: var(--ink-2); overflow-wrap: anywhere; }
 .exchange__body { padding: 4px 10px 10px; }
 .exchange__body h5 { margin: 8px 0 4px; font-size: 11.5px; text-transform: uppercase; letter-spacing: .05em; color: var(--ink-3); }
 pre.raw { margin: 0; padding: 8px 10px; background: #0f1b28; color: #e3ebf3; border-radius: 4px;
@@ -196,8 +158,10 @@ pre.raw { margin: 0; padding: 8px 10px; background: #0f1b28; color: #e3ebf3; bor
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px 8px; break-inside: avoid; }
 figure.chart figcaption { font-size: 12.5px; font-weight: 600; color: var(--ink-2); margin-bottom: 6px; }
 .chart__box { position: relative; height: 230px; }
-.tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 8px 28px; align-items: start; }
+.tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(300px, 100%), 1fr)); gap: 8px 28px; align-items: start; }
 .tables > div { min-width: 0; overflow-x: auto; }
+/* a table with free-text columns (thresholds) gets the whole row instead of a 300 px track */
+.tables > .wide { grid-column: 1 / -1; }
 .tables table.kv { width: 100%; max-width: none; }
 .ok { color: var(--go); font-weight: 600; }
 .bad { color: var(--red); font-weight: 600; }
@@ -208,11 +172,41 @@ footer { max-width: 1240px; margin: 0 auto; padding: 0 32px 32px; color: var(--i
   main { padding: 16px; }
   .decision { grid-template-columns: 1fr; }
 }
+/*
+ * A phone: data tables become stacked rows, one labelled line per cell (cells carry their
+ * column name in data-label), since columns squeezed to a few pixels read one letter per line.
+ */
+@media (max-width: 700px) {
+  .masthead { padding: 12px 14px; }
+  .topbar { position: static; }
+  .toc { padding: 8px 14px 4px; flex-wrap: nowrap; overflow-x: auto; white-space: nowrap; }
+  .filters { padding: 4px 14px 8px; }
+  main { padding: 10px; }
+  footer { padding: 0 14px 24px; }
+  section.block { padding: 14px 12px; }
+  .decision { padding: 16px 18px; }
+  .decision__label { font-size: 32px; }
+  .questions { grid-template-columns: 1fr; }
+  .card > summary { padding: 8px 10px; }
+  .card__body { padding: 0 8px 10px; }
+  table.grid, table.grid > tbody, table.grid > tbody > tr, table.grid > tbody > tr > td { display: block; width: auto; }
+  table.grid > colgroup, table.grid > thead { display: none; }
+  table.grid > tbody > tr { padding: 8px 0; border-bottom: 1px solid var(--line); }
+  table.grid > tbody > tr:last-child { border-bottom: 0; }
+  table.grid > tbody > tr > td { border: 0; padding: 3px 0 3px 7.6em; position: relative; min-height: 1.6em;
+    text-align: left; white-space: normal; }
+  table.grid > tbody > tr > td::before { content: attr(data-label); position: absolute; left: 0; top: 5px; width: 7em;
+    color: var(--ink-3); font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; line-height: 1.3; }
+  table.grid > tbody > tr > td[data-label=""] { padding-left: 0; }
+  table.grid > tbody > tr > td[data-label=""]::before { content: none; }
+  table.grid td.xpad { display: none; }
+  table.grid > tbody > tr.xrow { padding-top: 0; }
+}
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { background: #fff; font-size: 10.5pt; }
-  .toc { display: none; }
+  .topbar { display: none; }
   .masthead { background: #fff; color: var(--ink); border-bottom: 2px solid var(--ink); padding: 0 0 6px; }
   .masthead .meta, .masthead .brand span { color: var(--ink-2); }
   .masthead .meta b { color: var(--ink); }

@@ -1,17 +1,47 @@
 /** HTML sections about checks: scenarios with their exchanges, load charts, adoption and compliance tables. */
 import type { Exchange, StepResult } from '../core/index.js';
 import { escapeHtml as e, rawToHtml } from './escape.js';
-import { chip, cls, evidenceRef, section, type HtmlContext } from './html-context.js';
+import { chip, cls, evidenceRef, filterAttrs, section, type HtmlContext } from './html-context.js';
 import { card, findingsList, kvTable } from './html-parts.js';
-import { formatInstant, formatMs, scenarioData } from './model.js';
+import { cell, gridTable, type Col } from './html-table.js';
+import { formatInstant, formatMs, scenarioData, tidyText } from './model.js';
 
 /** Raw evidence shown inline is capped; the evidence store keeps the full text. */
 const RAW_LIMIT = 64 * 1024;
 
+/** Start line of an HTTP message as golive records it (`GET url`, `HTTP 200`, `HTTP/1.1 200 OK`). */
+const HTTP_START =
+  /^(?:HTTP(?:\/\d(?:\.\d)?)? \d{3}\b|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S)/;
+
+/**
+ * An HTTP message with a JSON body (a FHIR resource or Bundle, RFC 9110 section 6: start line,
+ * headers, blank line, body) with the body indented two spaces under its headers; undefined
+ * for anything else (HL7, a body that is not JSON), which is shown exactly as recorded.
+ */
+export function prettyHttpJson(text: string): string | undefined {
+  if (!HTTP_START.test(text)) return undefined;
+  const gap = /\r?\n\r?\n/.exec(text);
+  if (!gap) return undefined;
+  const body = text.slice(gap.index + gap[0].length).trim();
+  if (!body.startsWith('{') && !body.startsWith('[')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  return `${text.slice(0, gap.index).replace(/\r\n/g, '\n')}\n\n${JSON.stringify(parsed, null, 2)}`;
+}
+
 function raw(text: string): string {
-  const cut = text.length > RAW_LIMIT;
-  const shown = cut ? text.slice(0, RAW_LIMIT) : text;
-  return `<pre class="raw">${rawToHtml(shown)}</pre>${cut ? `<p class="muted">Shown: first ${RAW_LIMIT} of ${text.length} characters; the full text is in the evidence store.</p>` : ''}`;
+  const pretty = prettyHttpJson(text);
+  const shownText = pretty ?? text;
+  const cut = shownText.length > RAW_LIMIT;
+  const shown = cut ? shownText.slice(0, RAW_LIMIT) : shownText;
+  const note = pretty
+    ? '<p class="muted">JSON body indented for reading; the evidence store keeps it byte for byte as exchanged.</p>'
+    : '';
+  return `<pre class="raw${pretty ? ' raw--json' : ''}">${rawToHtml(shown)}</pre>${cut ? `<p class="muted">Shown: first ${RAW_LIMIT} of ${shownText.length} characters; the full text is in the evidence store.</p>` : ''}${note}`;
 }
 
 export function exchangeHtml(ctx: HtmlContext, x: Exchange): string {
@@ -37,16 +67,26 @@ function exchangesFor(ctx: HtmlContext, ids: readonly string[]): string {
     .join('\n');
 }
 
+const STEP = {
+  index: { label: '#', width: '44px', cls: 'num' },
+  step: { label: 'Step', width: '20%', cls: 'text' },
+  outcome: { label: 'Outcome', width: '84px' },
+  observed: { label: 'Observed', width: '24%', cls: 'text' },
+  expected: { label: 'Expected', cls: 'text' },
+  actual: { label: 'Actual', cls: 'text' },
+  time: { label: 'Time', width: '76px', cls: 'num' },
+} satisfies Record<string, Col>;
+
 function stepRows(ctx: HtmlContext, s: StepResult): string {
   const ids = s.exchangeIds ?? [];
-  const row = `<tr class="step--${cls(s.outcome)}" data-testid="step-row"><td class="num">${e(s.index)}</td>
-<td><b>${e(s.title)}</b><div class="muted">${e(s.type)}${s.id ? ` · ${e(s.id)}` : ''}</div></td>
-<td>${chip(s.outcome)}</td><td class="text">${e(s.message)}</td>
-<td class="text">${s.expected !== undefined ? `<div class="ea">${e(s.expected)}</div>` : '<span class="none">–</span>'}</td>
-<td class="text">${s.actual !== undefined ? `<div class="ea${s.outcome === 'fail' ? ' ea--actual' : ''}">${e(s.actual)}</div>` : '<span class="none">–</span>'}</td>
-<td class="num">${e(formatMs(s.durationMs))}</td></tr>`;
+  const row = `<tr class="step--${cls(s.outcome)}" data-testid="step-row">${cell(STEP.index, e(s.index))}
+${cell(STEP.step, `<b>${e(s.title)}</b><div class="muted">${e(s.type)}${s.id ? ` · ${e(s.id)}` : ''}</div>`)}
+${cell(STEP.outcome, chip(s.outcome))}${cell(STEP.observed, e(tidyText(s.message)))}
+${cell(STEP.expected, s.expected !== undefined ? `<div class="ea">${e(s.expected)}</div>` : '<span class="none">–</span>')}
+${cell(STEP.actual, s.actual !== undefined ? `<div class="ea${s.outcome === 'fail' ? ' ea--actual' : ''}">${e(s.actual)}</div>` : '<span class="none">–</span>')}
+${cell(STEP.time, e(formatMs(s.durationMs)))}</tr>`;
   return ids.length
-    ? `${row}\n<tr class="xrow"><td></td><td colspan="6">${exchangesFor(ctx, ids)}</td></tr>`
+    ? `${row}\n<tr class="xrow"><td class="xpad"></td><td colspan="6" class="xcell" data-label="">${exchangesFor(ctx, ids)}</td></tr>`
     : row;
 }
 
@@ -61,10 +101,11 @@ export function scenariosHtml(ctx: HtmlContext): string {
     const stepIds = new Set(steps.flatMap((s) => s.exchangeIds ?? []));
     const other = (c.exchanges ?? []).filter((x) => !stepIds.has(x.id));
     const table = steps.length
-      ? `<table class="fixed"><colgroup><col style="width:36px"><col style="width:20%"><col style="width:84px"><col style="width:24%"><col><col><col style="width:72px"></colgroup>
-<thead><tr><th class="num">#</th><th>Step</th><th>Outcome</th><th>Observed</th><th>Expected</th><th>Actual</th><th class="num">Time</th></tr></thead><tbody>
-${steps.map((s) => stepRows(ctx, s)).join('\n')}
-</tbody></table>`
+      ? gridTable(
+          Object.values(STEP),
+          steps.map((s) => stepRows(ctx, s)),
+          { fixed: true },
+        )
       : '<p class="none">No step detail recorded.</p>';
     const extra = other.length
       ? `<h3>Other exchanges of this scenario</h3>${other.map((x) => exchangeHtml(ctx, x)).join('\n')}`
@@ -126,29 +167,41 @@ export function complianceHtml(ctx: HtmlContext): string {
   );
 }
 
+const CHECK_COLS = {
+  outcome: { label: 'Outcome', width: '84px' },
+  check: { label: 'Check', width: '27%', cls: 'text' },
+  kind: { label: 'Kind', width: '96px', cls: 'text' },
+  domain: { label: 'Domain', width: '116px', cls: 'text' },
+  summary: { label: 'Summary', cls: 'text' },
+  findings: { label: 'Findings', width: '80px', cls: 'num' },
+  evidence: { label: 'Evidence', width: '12%', cls: 'text' },
+} satisfies Record<string, Col>;
+
+/** Kinds that have a card of their own elsewhere in the report (so the title links to it). */
+const CARDED = new Set([
+  'scenario',
+  'load',
+  'failover',
+  'storage',
+  'adoption',
+  'audit',
+  'access',
+  'registers',
+]);
+
 export function allChecksHtml(ctx: HtmlContext): string {
+  const C = CHECK_COLS;
   const rows = ctx.input.checks.map((c) => {
     const anchor = ctx.checkAnchor.get(c.evidenceId);
-    const own = [
-      'scenario',
-      'load',
-      'failover',
-      'storage',
-      'adoption',
-      'audit',
-      'access',
-      'registers',
-    ].includes(c.kind);
-    return `<tr><td>${chip(c.outcome)}</td><td class="text">${own && anchor ? `<a href="#${anchor}">${e(c.title)}</a>` : e(c.title)}<div class="muted"><code>${e(c.check)}</code></div></td>
-<td>${e(c.kind)}</td><td>${e(c.domain)}</td><td class="text">${e(c.summary)}</td><td class="num">${c.findings.length}</td><td class="text">${evidenceRef(ctx, c.evidenceId)}</td></tr>`;
+    const title =
+      CARDED.has(c.kind) && anchor ? `<a href="#${anchor}">${e(c.title)}</a>` : e(c.title);
+    return `<tr data-testid="check-row"${filterAttrs(c.outcome, c.domain)}>${cell(C.outcome, chip(c.outcome))}${cell(C.check, `${title}<div class="muted"><code>${e(c.check)}</code></div>`)}
+${cell(C.kind, e(c.kind))}${cell(C.domain, e(c.domain))}${cell(C.summary, e(tidyText(c.summary)))}${cell(C.findings, String(c.findings.length))}${cell(C.evidence, evidenceRef(ctx, c.evidenceId))}</tr>`;
   });
   return section(
     'checks',
     'All checks',
-    `<table class="fixed"><colgroup><col style="width:84px"><col style="width:27%"><col style="width:96px"><col style="width:116px"><col><col style="width:80px"><col style="width:12%"></colgroup>
-<thead><tr><th>Outcome</th><th>Check</th><th>Kind</th><th>Domain</th><th>Summary</th><th class="num">Findings</th><th>Evidence</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>`,
+    `<div class="f-group" data-f-group>${gridTable(Object.values(C), rows, { fixed: true })}</div>`,
   );
 }
 

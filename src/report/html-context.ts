@@ -1,5 +1,5 @@
 /** Shared state while rendering the HTML report: lookups and the chart specs collected. */
-import type { Exchange } from '../core/index.js';
+import type { CriterionStatus, Exchange } from '../core/index.js';
 import { escapeHtml as e } from './escape.js';
 import { evidenceList, exchangeIndex, type EvidenceEntry } from './model.js';
 import type { ReportInput } from './types.js';
@@ -14,7 +14,11 @@ export interface HtmlContext {
   input: ReportInput;
   exchanges: Map<string, Exchange>;
   evidence: EvidenceEntry[];
-  /** Evidence id -> element id of its row in the evidence list (ids from data are never used as element ids). */
+  /**
+   * Evidence id -> element id of its row in the evidence list: the id itself for store ids
+   * (`ev-<seq>`, so `#ev-24` is record ev-24), a positional `evidence-n` for anything else
+   * (other text from data is never used as an element id).
+   */
   evidenceAnchor: Map<string, string>;
   /** Check evidence id -> element id of its section. */
   checkAnchor: Map<string, string>;
@@ -29,17 +33,57 @@ export function createContext(input: ReportInput): HtmlContext {
     input,
     exchanges: exchangeIndex(input),
     evidence,
-    evidenceAnchor: new Map(evidence.map((ev, i) => [ev.id, `ev-${i + 1}`])),
+    evidenceAnchor: new Map(evidence.map((ev, i) => [ev.id, evidenceElementId(ev.id, i)])),
     checkAnchor: new Map(input.checks.map((c, i) => [c.evidenceId, `check-${i + 1}`])),
     charts: [],
     shownExchanges: new Set(),
   };
 }
 
+/** Store ids are `ev-<seq>` (evidence/types.ts): safe as element ids and unique in a store. */
+function evidenceElementId(id: string, index: number): string {
+  return /^ev-\d{1,15}$/.test(id) ? id : `evidence-${index + 1}`;
+}
+
 /** An evidence id as a chip, linked to its row in the evidence list when known. */
 export function evidenceRef(ctx: HtmlContext, id: string): string {
   const anchor = ctx.evidenceAnchor.get(id);
   return anchor ? `<a href="#${anchor}"><code>${e(id)}</code></a>` : `<code>${e(id)}</code>`;
+}
+
+/**
+ * The report's filter (status, domain, search) works on one status vocabulary for criteria,
+ * checks and findings: a check's outcome, and a criterion's status mapped onto it (not met is a
+ * failure, inconclusive an error, not evidenced like a skip). Waived stays its own.
+ */
+export type FilterStatus = 'fail' | 'error' | 'skip' | 'waived' | 'pass';
+
+export const FILTER_STATUS_LABEL: Record<FilterStatus, string> = {
+  fail: 'Failed / not met',
+  error: 'Inconclusive',
+  skip: 'Not evidenced / skipped',
+  waived: 'Waived',
+  pass: 'Passed / met',
+};
+
+export function statusOfCriterion(status: CriterionStatus): FilterStatus {
+  switch (status) {
+    case 'not-met':
+      return 'fail';
+    case 'inconclusive':
+      return 'error';
+    case 'not-evidenced':
+      return 'skip';
+    case 'waived':
+      return 'waived';
+    case 'met':
+      return 'pass';
+  }
+}
+
+/** Attributes that make an element one item of the filter (read by the client script). */
+export function filterAttrs(status: FilterStatus, domain: string): string {
+  return ` data-f-status="${status}" data-f-domain="${e(domain)}"`;
 }
 
 /** `class="..."` suffix from a data value: only [a-z0-9-] survive. */

@@ -5,7 +5,22 @@
  */
 import type { ScenarioData } from '../core/index.js';
 import { escapeHtml as e } from './escape.js';
-import { chip, evidenceRef, section, type HtmlContext } from './html-context.js';
+import { chip, evidenceRef, filterAttrs, section, type HtmlContext } from './html-context.js';
+import { cell, gridTable, type Col } from './html-table.js';
+import { tidyText } from './model.js';
+
+const RISK = {
+  risk: { label: 'Risk (scenario)', width: '30%', cls: 'text' },
+  state: { label: 'On this target', width: '200px' },
+  why: { label: 'Why', cls: 'text' },
+  evidence: { label: 'Evidence', width: '110px', cls: 'text' },
+} satisfies Record<string, Col>;
+
+const SEARCH = {
+  lookup: { label: 'Lookup', width: '30%', cls: 'text' },
+  answer: { label: 'Answer', width: '130px' },
+  detail: { label: 'Detail', cls: 'text' },
+} satisfies Record<string, Col>;
 
 interface ProbeView {
   fhir?: { baseUrl?: string; types?: string[]; software?: string; problem?: string };
@@ -41,18 +56,18 @@ export function coverageHtml(ctx: HtmlContext): string {
         : c.outcome === 'pass' || c.outcome === 'fail'
           ? (ways.get(c.check) ?? c.summary)
           : c.summary;
-    return `<tr data-testid="coverage-row"><td><b>${e(c.title)}</b><div class="muted"><code>${e(c.check)}</code> · ${c.criteria.map((x) => e(x)).join(', ')}</div></td>
-<td>${chip(state, label)} ${chip(c.outcome)}</td><td class="text">${e(why)}</td><td>${evidenceRef(ctx, c.evidenceId)}</td></tr>`;
+    return `<tr data-testid="coverage-row"${filterAttrs(c.outcome, c.domain)}>${cell(RISK.risk, `<b>${e(c.title)}</b><div class="muted"><code>${e(c.check)}</code> · ${c.criteria.map((x) => e(x)).join(', ')}</div>`)}
+${cell(RISK.state, `${chip(state, label)} ${chip(c.outcome)}`)}${cell(RISK.why, e(tidyText(why)))}${cell(RISK.evidence, evidenceRef(ctx, c.evidenceId))}</tr>`;
   });
   const searches = (pv.searches ?? []).map(
     (s) =>
-      `<tr><td>${e(s.lookup)} by ${e(s.strategy)}</td><td>${chip(s.support === 'supported' ? 'pass' : s.support === 'no-answer' ? 'error' : 'skip', s.support)}</td><td class="text">${e(s.detail)}</td></tr>`,
+      `<tr>${cell(SEARCH.lookup, `${e(s.lookup)} by ${e(s.strategy)}`)}${cell(SEARCH.answer, chip(s.support === 'supported' ? 'pass' : s.support === 'no-answer' ? 'error' : 'skip', s.support))}${cell(SEARCH.detail, e(s.detail))}</tr>`,
   );
   const probeBlock = probe
     ? `<h3>What the target declared and answered</h3>
-<p>${e(probe.summary)} ${evidenceRef(ctx, probe.evidenceId)}</p>
+<p>${e(tidyText(probe.summary))} ${evidenceRef(ctx, probe.evidenceId)}</p>
 ${pv.fhir?.types?.length ? `<p class="muted">Resource types: ${pv.fhir.types.map((t) => e(t)).join(', ')}</p>` : ''}
-${searches.length ? `<table class="stack"><thead><tr><th>Lookup</th><th>Answer</th><th>Detail</th></tr></thead><tbody>${searches.join('\n')}</tbody></table>` : ''}`
+${searches.length ? gridTable(Object.values(SEARCH), searches, { fixed: true }) : ''}`
     : '';
   const n = scenarios.filter((c) => c.outcome === 'pass' || c.outcome === 'fail').length;
   return section(
@@ -61,9 +76,7 @@ ${searches.length ? `<table class="stack"><thead><tr><th>Lookup</th><th>Answer</
     `${
       scenarios.length
         ? `<div class="counts"><span><b>${n}</b>of ${scenarios.length} risks exercised</span></div>
-<table class="stack"><thead><tr><th>Risk (scenario)</th><th>On this target</th><th>Why</th><th>Evidence</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>`
+<div class="f-group" data-f-group>${gridTable(Object.values(RISK), rows, { fixed: true })}</div>`
         : ''
     }
 ${probeBlock}`,

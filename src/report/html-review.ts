@@ -1,7 +1,16 @@
 /** HTML sections about the review itself: decision, questions, board, conditions, findings, evidence. */
 import { DOMAINS, formatLocation, severityCounts } from '../core/index.js';
 import { escapeHtml as e } from './escape.js';
-import { chip, cls, evidenceRef, section, type HtmlContext } from './html-context.js';
+import {
+  chip,
+  cls,
+  evidenceRef,
+  filterAttrs,
+  section,
+  statusOfCriterion,
+  type HtmlContext,
+} from './html-context.js';
+import { cell, gridTable, type Col } from './html-table.js';
 import {
   DECISION_LABEL,
   DOMAIN_LABEL,
@@ -10,6 +19,7 @@ import {
   criteriaByDomain,
   formatInstant,
   ownerOf,
+  tidyText,
 } from './model.js';
 
 export function decisionHtml(ctx: HtmlContext): string {
@@ -18,7 +28,7 @@ export function decisionHtml(ctx: HtmlContext): string {
   return `<section class="decision decision--${cls(label)}" id="decision" data-testid="decision" data-decision="${e(r.decision)}">
 <div class="decision__kicker">Go-live decision</div>
 <div class="decision__label" data-testid="decision-label">${e(label)}</div>
-<p class="decision__rationale">${e(r.rationale)}</p>
+<p class="decision__rationale">${e(tidyText(r.rationale))}</p>
 <div class="decision__meta">
 <span>Decided by <b>${e(r.decidedBy)}</b></span><span>at <b>${e(formatInstant(r.decidedAt))}</b></span>
 <span>Template <b>${e(r.template)}</b></span><span>Policy <b>${e(r.policyVersion)}</b></span>
@@ -35,7 +45,7 @@ export function questionsHtml(ctx: HtmlContext): string {
 <div class="question__domain">${e(DOMAIN_LABEL[q.domain] ?? q.domain)}</div>
 <div class="question__text">${e(q.question)}</div>
 <span class="answer answer--${cls(q.answer)}">${e(q.answer.toUpperCase())}</span>
-<p class="question__summary">${e(q.summary)}</p>
+<p class="question__summary">${e(tidyText(q.summary))}</p>
 </div>`,
   );
   return section(
@@ -45,6 +55,15 @@ export function questionsHtml(ctx: HtmlContext): string {
   );
 }
 
+const BOARD = {
+  status: { label: 'Status', width: '124px', cls: 'nowrap' },
+  criterion: { label: 'Criterion', width: '25%', cls: 'text' },
+  severity: { label: 'Severity', width: '92px' },
+  owner: { label: 'Owner', width: '15%' },
+  reason: { label: 'Reason', cls: 'text' },
+  evidence: { label: 'Evidence', width: '15%' },
+} satisfies Record<string, Col>;
+
 export function boardHtml(ctx: HtmlContext): string {
   const groups = criteriaByDomain(ctx.input.review.criteria).map(([domain, list]) => {
     const met = list.filter((c) => c.status === 'met').length;
@@ -53,21 +72,19 @@ export function boardHtml(ctx: HtmlContext): string {
       const ev = c.evidence.length
         ? `<div class="evid">${c.evidence.map((id) => evidenceRef(ctx, id)).join('')}</div>`
         : '<span class="none">none</span>';
-      return `<tr data-testid="criterion-row" data-status="${e(c.status)}">
-<td class="nowrap">${chip(c.status, STATUS_LABEL[c.status])}</td>
-<td class="text"><span class="crit-title">${e(c.title)}</span><span class="crit-id">${e(c.id)}</span></td>
-<td><span class="sev sev--${cls(c.severity)}">${e(c.severity)}</span></td>
-<td>${e(o.owner)}${o.due ? `<div class="muted">due ${e(o.due)}</div>` : ''}</td>
-<td class="text">${e(c.reason)}</td>
-<td>${ev}</td>
+      return `<tr data-testid="criterion-row" data-status="${e(c.status)}"${filterAttrs(statusOfCriterion(c.status), c.domain)}>
+${cell(BOARD.status, chip(c.status, STATUS_LABEL[c.status]))}
+${cell(BOARD.criterion, `<span class="crit-title">${e(c.title)}</span><span class="crit-id">${e(c.id)}</span>`)}
+${cell(BOARD.severity, `<span class="sev sev--${cls(c.severity)}">${e(c.severity)}</span>`)}
+${cell(BOARD.owner, `${e(o.owner)}${o.due ? `<div class="muted">due ${e(o.due)}</div>` : ''}`)}
+${cell(BOARD.reason, e(tidyText(c.reason)))}
+${cell(BOARD.evidence, ev)}
 </tr>`;
     });
-    return `<h3>${e(DOMAIN_LABEL[domain])} <span class="muted">${met} of ${list.length} met</span></h3>
-<table class="fixed" data-domain="${e(domain)}"><colgroup><col style="width:124px"><col style="width:25%"><col style="width:92px"><col style="width:15%"><col><col style="width:15%"></colgroup>
-<thead><tr><th>Status</th><th>Criterion</th><th>Severity</th><th>Owner</th><th>Reason</th><th>Evidence</th></tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody></table>`;
+    return `<div class="f-group" data-f-group>
+<h3>${e(DOMAIN_LABEL[domain])} <span class="muted">${met} of ${list.length} met</span></h3>
+${gridTable(Object.values(BOARD), rows, { fixed: true, attrs: ` data-domain="${e(domain)}"` })}
+</div>`;
   });
   const total = ctx.input.review.criteria.length;
   const met = ctx.input.review.criteria.filter((c) => c.status === 'met').length;
@@ -79,26 +96,33 @@ ${rows.join('\n')}
   );
 }
 
+const CONDITIONS: Col[] = [
+  { label: 'Criterion', width: '30%', cls: 'text' },
+  { label: 'Owner', width: '18%' },
+  { label: 'Due', width: '110px', cls: 'nowrap' },
+  { label: 'What must happen', cls: 'text' },
+];
+
 export function conditionsHtml(ctx: HtmlContext): string {
   const r = ctx.input.review;
   const titles = new Map(r.criteria.map((c) => [c.id, c]));
+  const [crit, owner, due, what] = CONDITIONS as [Col, Col, Col, Col];
   const conds = r.conditions.length
-    ? `<table><thead><tr><th>Criterion</th><th>Owner</th><th>Due</th><th>What must happen</th></tr></thead><tbody>
-${r.conditions
-  .map(
-    (
-      c,
-    ) => `<tr><td><span class="crit-title">${e(titles.get(c.criterion)?.title ?? c.criterion)}</span><span class="crit-id">${e(c.criterion)}</span></td>
-<td>${e(c.owner)}</td><td class="nowrap">${e(c.due)}</td><td class="text">${e(c.reason)}</td></tr>`,
-  )
-  .join('\n')}
-</tbody></table>`
+    ? gridTable(
+        CONDITIONS,
+        r.conditions.map(
+          (c) =>
+            `<tr>${cell(crit, `<span class="crit-title">${e(titles.get(c.criterion)?.title ?? c.criterion)}</span><span class="crit-id">${e(c.criterion)}</span>`)}
+${cell(owner, e(c.owner))}${cell(due, e(c.due))}${cell(what, e(tidyText(c.reason)))}</tr>`,
+        ),
+        { fixed: true },
+      )
     : '<p class="none">No conditions.</p>';
   const minors = r.openMinors.length
     ? `<h3>Open minor criteria (listed, not blocking)</h3><ul>${r.openMinors
         .map((id) => {
           const c = titles.get(id);
-          return `<li><code>${e(id)}</code>${c ? ` ${e(c.title)}: ${e(c.reason)} <span class="muted">(owner ${e(c.owner)})</span>` : ''}</li>`;
+          return `<li><code>${e(id)}</code>${c ? ` ${e(c.title)}: ${e(tidyText(c.reason))} <span class="muted">(owner ${e(c.owner)})</span>` : ''}</li>`;
         })
         .join('')}</ul>`
     : '';
@@ -107,9 +131,19 @@ ${r.conditions
 
 const FINDINGS_PER_GROUP = 200;
 
+const FINDING_COLS: Col[] = [
+  { label: 'Severity', width: '92px' },
+  { label: 'Rule', width: '17%', cls: 'text' },
+  { label: 'Message', cls: 'text' },
+  { label: 'Location', width: '17%', cls: 'text' },
+  { label: 'Action before go-live', width: '24%', cls: 'text' },
+  { label: 'Check', width: '12%', cls: 'text' },
+];
+
 export function findingsHtml(ctx: HtmlContext): string {
   const all = collectFindings(ctx.input.checks);
   const counts = severityCounts(all.map((f) => f.finding));
+  const [sev, rule, msg, loc, action, chk] = FINDING_COLS as [Col, Col, Col, Col, Col, Col];
   const head = `<div class="counts"><span><b>${all.length}</b>findings</span><span><b>${counts.error}</b>errors</span><span><b>${counts.warning}</b>warnings</span><span><b>${counts.info}</b>info</span></div>`;
   const groups = DOMAINS.map((d) => {
     const list = all.filter((f) => f.finding.domain === d);
@@ -118,21 +152,19 @@ export function findingsHtml(ctx: HtmlContext): string {
     const rows = shown.map(({ finding: f, check }) => {
       const where = formatLocation(f.location);
       const anchor = ctx.checkAnchor.get(check.evidenceId);
-      return `<tr data-testid="finding-row"><td>${chip(f.severity === 'error' ? 'error-sev' : f.severity, f.severity)}</td>
-<td><code>${e(f.rule)}</code></td><td class="text">${e(f.message)}</td><td class="text">${where ? `<code>${e(where)}</code>` : '<span class="none">–</span>'}</td>
-<td class="text">${e(f.action)}</td><td>${anchor ? `<a href="#${anchor}">${e(check.check)}</a>` : e(check.check)}</td></tr>`;
+      return `<tr data-testid="finding-row"${filterAttrs(check.outcome, f.domain)}>${cell(sev, chip(f.severity === 'error' ? 'error-sev' : f.severity, f.severity))}
+${cell(rule, `<code>${e(f.rule)}</code>`)}${cell(msg, e(tidyText(f.message)))}${cell(loc, where ? `<code>${e(where)}</code>` : '<span class="none">–</span>')}
+${cell(action, e(tidyText(f.action)))}${cell(chk, anchor ? `<a href="#${anchor}">${e(check.check)}</a>` : e(check.check))}</tr>`;
     });
     const more =
       list.length > shown.length
         ? `<p class="muted">${list.length - shown.length} more ${e(DOMAIN_LABEL[d])} findings are in report.json.</p>`
         : '';
     const c = severityCounts(list.map((f) => f.finding));
-    return `<h3>${e(DOMAIN_LABEL[d])} <span class="muted">${c.error} errors · ${c.warning} warnings · ${c.info} info</span></h3>
-<table class="fixed"><colgroup><col style="width:92px"><col style="width:17%"><col><col style="width:17%"><col style="width:24%"><col style="width:12%"></colgroup>
-<thead><tr><th>Severity</th><th>Rule</th><th>Message</th><th>Location</th><th>Action before go-live</th><th>Check</th></tr></thead>
-<tbody>
-${rows.join('\n')}
-</tbody></table>${more}`;
+    return `<div class="f-group" data-f-group>
+<h3>${e(DOMAIN_LABEL[d])} <span class="muted">${c.error} errors · ${c.warning} warnings · ${c.info} info</span></h3>
+${gridTable(FINDING_COLS, rows, { fixed: true })}${more}
+</div>`;
   }).join('\n');
   return section(
     'findings',
@@ -141,22 +173,27 @@ ${rows.join('\n')}
   );
 }
 
+const EVIDENCE_COLS: Col[] = [
+  { label: 'Id', width: '12%', cls: 'text' },
+  { label: 'Record', cls: 'text' },
+  { label: 'Content hash', width: '40%', cls: 'text hash' },
+  { label: 'Evaluated', width: '96px' },
+];
+
 export function evidenceHtml(ctx: HtmlContext): string {
-  const rows = ctx.evidence.map((ev, i) => {
+  const [idCol, rec, hash, evaluated] = EVIDENCE_COLS as [Col, Col, Col, Col];
+  const rows = ctx.evidence.map((ev) => {
     const anchor = ctx.checkAnchor.get(ev.id);
     const what = ev.title
       ? `${anchor ? `<a href="#${anchor}">${e(ev.title)}</a>` : e(ev.title)} <span class="muted">${e(ev.kind ?? '')} · ${e(ev.check ?? '')}</span>`
       : '<span class="muted">record</span>';
-    return `<tr id="ev-${i + 1}" data-testid="evidence-row"><td class="text"><code>${e(ev.id)}</code></td><td class="text">${what}</td>
-<td><code class="hash">${e(ev.hash)}</code></td><td>${ev.evaluated ? 'yes' : '<span class="muted">no</span>'}</td></tr>`;
+    return `<tr id="${ctx.evidenceAnchor.get(ev.id) ?? ''}" data-testid="evidence-row" data-evidence-id="${e(ev.id)}">${cell(idCol, `<code>${e(ev.id)}</code>`)}${cell(rec, what)}
+${cell(hash, `<code class="hash">${e(ev.hash)}</code>`)}${cell(evaluated, ev.evaluated ? 'yes' : '<span class="muted">no</span>')}</tr>`;
   });
   return section(
     'evidence',
     'Evidence',
-    `<table class="fixed"><colgroup><col style="width:16%"><col><col style="width:45%"><col style="width:96px"></colgroup>
-<thead><tr><th>Id</th><th>Record</th><th>Content hash</th><th>Evaluated</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>`,
-    'Every record the review weighed, with its content hash as stored. Re-evaluating the same records gives the same decision; <code>golive evidence verify</code> checks the hash chain.',
+    gridTable(EVIDENCE_COLS, rows, { fixed: true }),
+    'Every record the review weighed or a check was stored under, in the order the store wrote them, with its content hash as stored. Re-evaluating the same records gives the same decision; <code>golive evidence verify</code> checks the hash chain.',
   );
 }

@@ -17,6 +17,7 @@ import {
 } from './html-checks.js';
 import { loadHtml } from './html-load.js';
 import { createContext } from './html-context.js';
+import { filterBarHtml } from './html-filter.js';
 import {
   boardHtml,
   conditionsHtml,
@@ -105,9 +106,12 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
 <header class="masthead">
 <div class="brand">golive <span>go-live review</span></div>
 <div class="meta"><span>Target <b>${e(run.target)}</b></span><span>Run <b>${e(run.id)}</b></span>
-<span>${e(formatInstant(run.startedAt))}${duration !== undefined ? ` · ${e(formatMs(duration))}` : ''}</span>${run.config ? `<span>Config <b>${e(run.config)}</b></span>` : ''}</div>
+<span>Started <b data-testid="run-started">${e(formatInstant(run.startedAt))}</b>${duration !== undefined ? ` · took ${e(formatMs(duration))}` : ''}</span>${run.config ? `<span>Config <b>${e(run.config)}</b></span>` : ''}</div>
 </header>
+<div class="topbar">
 <nav class="toc" aria-label="Sections">${TOC.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>
+${filterBarHtml(ctx)}
+</div>
 <main>
 ${sections.filter(Boolean).join('\n')}
 </main>

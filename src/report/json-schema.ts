@@ -64,6 +64,10 @@ const loadDetail = z.strictObject({
       expression: z.string(),
       ok: z.boolean(),
       actual: z.number(),
+      measured: z.boolean().optional().meta({
+        description:
+          'false when nothing was measured (a failover that never recovered): actual is then a placeholder 0',
+      }),
     }),
   ),
   targetRate: z.number().optional(),

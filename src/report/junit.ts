@@ -10,17 +10,18 @@ import {
   type JunitCase as Case,
   type JunitSuite as Suite,
 } from './junit-xml.js';
-import { DECISION_LABEL, STATUS_LABEL, scenarioData } from './model.js';
+import { DECISION_LABEL, STATUS_LABEL, scenarioData, tidyText } from './model.js';
 import type { ReportCheck, ReportInput } from './types.js';
 
 function criterionCase(c: CriterionEvaluation): Case {
+  const reason = tidyText(c.reason);
   const base: Case = {
     classname: `criteria.${c.domain}`,
     name: `${c.id}: ${c.title}`,
     time: 0,
-    systemOut: `severity: ${c.severity}\nowner: ${c.owner}\nstatus: ${c.status}\nevidence: ${c.evidence.join(', ') || '(none)'}\n${c.reason}`,
+    systemOut: `severity: ${c.severity}\nowner: ${c.owner}\nstatus: ${c.status}\nevidence: ${c.evidence.join(', ') || '(none)'}\n${reason}`,
   };
-  const message = `${STATUS_LABEL[c.status]} (${c.severity}, owner ${c.owner}): ${c.reason}`;
+  const message = `${STATUS_LABEL[c.status]} (${c.severity}, owner ${c.owner}): ${reason}`;
   switch (c.status) {
     case 'met':
       return base;
@@ -30,7 +31,7 @@ function criterionCase(c: CriterionEvaluation): Case {
     case 'inconclusive':
       return { ...base, result: { tag: 'error', type: c.status, message } };
     case 'waived':
-      return { ...base, result: { tag: 'skipped', message: `waived: ${c.reason}` } };
+      return { ...base, result: { tag: 'skipped', message: `waived: ${reason}` } };
   }
 }
 
@@ -51,15 +52,16 @@ function failedStepsText(check: ReportCheck): string | undefined {
 }
 
 function checkCase(check: ReportCheck): Case {
+  const summary = tidyText(check.summary);
   const findings = check.findings
-    .map((f) => `${f.severity} ${f.rule}: ${f.message} -> ${f.action}`)
+    .map((f) => `${f.severity} ${f.rule}: ${tidyText(f.message)} -> ${tidyText(f.action)}`)
     .join('\n');
   const body = [failedStepsText(check), findings].filter(Boolean).join('\n\n') || undefined;
   const base: Case = {
     classname: `${check.kind}.${check.domain}`,
     name: `${check.check}: ${check.title}`,
     time: seconds(check.durationMs),
-    systemOut: `evidence: ${check.evidenceId} sha256:${check.hash}\ncriteria: ${check.criteria.join(', ')}\n${check.summary}`,
+    systemOut: `evidence: ${check.evidenceId} sha256:${check.hash}\ncriteria: ${check.criteria.join(', ')}\n${summary}`,
   };
   switch (check.outcome) {
     case 'pass':
@@ -67,7 +69,7 @@ function checkCase(check: ReportCheck): Case {
     case 'fail':
       return {
         ...base,
-        result: { tag: 'failure', type: 'fail', message: check.summary, ...(body ? { body } : {}) },
+        result: { tag: 'failure', type: 'fail', message: summary, ...(body ? { body } : {}) },
       };
     case 'error':
       return {
@@ -75,12 +77,12 @@ function checkCase(check: ReportCheck): Case {
         result: {
           tag: 'error',
           type: 'inconclusive',
-          message: check.summary,
+          message: summary,
           ...(body ? { body } : {}),
         },
       };
     case 'skip':
-      return { ...base, result: { tag: 'skipped', message: check.summary } };
+      return { ...base, result: { tag: 'skipped', message: summary } };
   }
 }
 
@@ -90,11 +92,14 @@ export function renderJunit(input: ReportInput): string {
   const suites: Suite[] = [
     {
       name: 'golive.criteria',
-      timestamp: review.decidedAt,
+      // The run's recorded start, as the HTML and Markdown reports show it (the decision
+      // instant is a property below).
+      timestamp: run.startedAt,
       properties: [
         ['decision', review.decision],
         ['decision.label', DECISION_LABEL[review.decision]],
-        ['rationale', review.rationale],
+        ['decidedAt', review.decidedAt],
+        ['rationale', tidyText(review.rationale)],
         ['template', review.template],
         ['policyVersion', review.policyVersion],
         ['run', run.id],

@@ -9,6 +9,7 @@ import {
   openCriteria,
   ownerOf,
   summarizeChecks,
+  tidyText,
 } from './model.js';
 import type { ReportInput } from './types.js';
 
@@ -42,10 +43,10 @@ export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): 
     `# Go-live review: ${DECISION_MARK[review.decision]} ${DECISION_LABEL[review.decision]}`,
   );
   out.push('');
-  out.push(md(review.rationale));
+  out.push(md(tidyText(review.rationale)));
   out.push('');
   out.push(
-    `Target **${md(run.target)}** · run ${code(run.id)} · decided ${md(formatInstant(review.decidedAt))} by ${md(review.decidedBy)} · template ${md(review.template)}, policy ${md(review.policyVersion)} · golive ${md(run.toolVersion)}`,
+    `Target **${md(run.target)}** · run ${code(run.id)} · started ${md(formatInstant(run.startedAt))} · decided ${md(formatInstant(review.decidedAt))} by ${md(review.decidedBy)} · template ${md(review.template)}, policy ${md(review.policyVersion)} · golive ${md(run.toolVersion)}`,
   );
   out.push('');
 
@@ -57,7 +58,7 @@ export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): 
         DOMAIN_LABEL[q.domain],
         md(q.question),
         ANSWER_MARK[q.answer],
-        md(q.summary),
+        md(tidyText(q.summary)),
       ]),
     ),
   );
@@ -78,7 +79,7 @@ export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): 
             STATUS_LABEL[c.status],
             md(o.owner),
             o.due ? md(o.due) : '',
-            md(c.reason),
+            md(tidyText(c.reason)),
           ];
         }),
       ),
@@ -89,7 +90,7 @@ export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): 
     out.push('## Conditions', '');
     for (const c of review.conditions)
       out.push(
-        `- [ ] ${code(c.criterion)}: ${md(c.reason)} (owner ${md(c.owner)}, due ${md(c.due)})`,
+        `- [ ] ${code(c.criterion)}: ${md(tidyText(c.reason))} (owner ${md(c.owner)}, due ${md(c.due)})`,
       );
     out.push('');
   }
@@ -107,8 +108,8 @@ export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): 
             f.severity,
             f.domain,
             code(f.rule),
-            md(f.message),
-            md(f.action),
+            md(tidyText(f.message)),
+            md(tidyText(f.action)),
           ]),
       ),
     );

@@ -171,7 +171,20 @@ export interface EvidenceEntry {
   evaluated: boolean;
 }
 
-/** The review's evidence (as evaluated) first, then check records the review did not list. */
+/**
+ * Evidence ids in store order: `ev-<seq>` compares by its number (ev-2 before ev-10), so the
+ * list reads in the order the records were written; other ids sort as text after them.
+ */
+export function compareEvidenceIds(a: string, b: string): number {
+  const na = /^ev-(\d+)$/.exec(a);
+  const nb = /^ev-(\d+)$/.exec(b);
+  if (na && nb) return Number(na[1]) - Number(nb[1]) || a.localeCompare(b);
+  if (na) return -1;
+  if (nb) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every record the review weighed or a check was stored under, once each, in store order. */
 export function evidenceList(input: ReportInput): EvidenceEntry[] {
   const byId = new Map(input.checks.map((c) => [c.evidenceId, c]));
   const out: EvidenceEntry[] = [];
@@ -188,7 +201,7 @@ export function evidenceList(input: ReportInput): EvidenceEntry[] {
   };
   for (const e of input.review.evidence) push(e.id, e.hash, true);
   for (const c of input.checks) push(c.evidenceId, c.hash, false);
-  return out;
+  return out.sort((a, b) => compareEvidenceIds(a.id, b.id));
 }
 
 /** Owner and due date of the gap behind an open criterion (conditions carry the due date). */
@@ -227,4 +240,14 @@ export function durationBetween(fromIso: string, toIso: string): number | undefi
   const a = Date.parse(fromIso);
   const b = Date.parse(toIso);
   return Number.isNaN(a) || Number.isNaN(b) ? undefined : b - a;
+}
+
+/**
+ * Text joined from sentences that each end in a full stop (a criterion reason citing a check
+ * summary, "Not met: <summary>.; <summary>.") reads "listed.." or "listed.;". Keep the
+ * sentence's own stop and drop the joiner's, or keep the joiner's `;`/`,` and drop the stop.
+ * An ellipsis ("...") and dots inside tokens (file.hl7, 2.5.1, ../x) are left alone.
+ */
+export function tidyText(text: string): string {
+  return text.replace(/(?<!\.)\.([.;,])(?=\s|$)/g, '$1').replace(/([;,])\.(?=\s|$)/g, '$1');
 }

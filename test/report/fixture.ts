@@ -679,3 +679,93 @@ export function fixtureInput(): ReportInput {
     },
   };
 }
+
+/**
+ * The same review with evidence ids as a real store writes them (`ev-<seq>`, not zero-padded,
+ * listed by the review as text sorts them: ev-1, ev-10, ev-108, ev-2...), one check record the
+ * review did not weigh, the load run's thresholds in the load engine's own words, and a failover
+ * that never recovered. Row positions and ids disagree here, as in a real report.
+ */
+export const STORE_IDS = [
+  'ev-24',
+  'ev-2',
+  'ev-219',
+  'ev-10',
+  'ev-108',
+  'ev-1',
+  'ev-3',
+  'ev-30',
+  'ev-9',
+] as const;
+
+export function storeLikeInput(): ReportInput {
+  const input = fixtureInput();
+  const rename = new Map(input.checks.map((c, i) => [c.evidenceId, STORE_IDS[i]!]));
+  const id = (old: string): string => rename.get(old) ?? old;
+  input.checks = input.checks.map((c) => ({ ...c, evidenceId: id(c.evidenceId) }));
+  for (const c of input.review.criteria) c.evidence = c.evidence.map(id);
+  const load = input.checks.find((c) => c.kind === 'load')!;
+  load.data = {
+    ...(load.data as LoadData),
+    histogram: [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096].map(
+      (upToMs, i) => ({
+        upToMs,
+        count: [0, 0, 0, 0, 0, 0, 3, 10, 12, 9, 21, 40, 120, 285, 180][i]!,
+      }),
+    ),
+    percentiles: {
+      p50: 1395.71,
+      p90: 2791.42,
+      p95: 3028.99,
+      p99: 3235.84,
+      'p99.9': 3305.97,
+      max: 3305.97,
+    },
+    thresholds: [
+      { metric: 'ack_latency', expression: 'p(95)<250ms', ok: false, actual: 3028.991 },
+      { metric: 'ack_latency', expression: 'p(99)<500ms', ok: false, actual: 3235.839 },
+      { metric: 'errors', expression: 'rate<0.001', ok: true, actual: 0 },
+      { metric: 'dropped_iterations', expression: 'count==0', ok: true, actual: 0 },
+      { metric: 'lost', expression: 'count==0', ok: true, actual: 0 },
+      { metric: 'duplicated', expression: 'count==0', ok: true, actual: 0 },
+      { metric: 'fhir_latency', expression: 'p(95)<1s', ok: true, actual: 17.791 },
+      { metric: 'fhir_errors', expression: 'rate<0.01', ok: true, actual: 0 },
+      { metric: 'recovery_time', expression: 'value<10s', ok: false, actual: 0, measured: false },
+    ] as LoadData['thresholds'],
+  };
+  input.checks.push({
+    check: 'load.failover-restart.failover',
+    kind: 'failover',
+    title: 'Failover: restart under load (failover-restart)',
+    domain: 'infrastructure',
+    criteria: ['infrastructure.failover'],
+    outcome: 'fail',
+    summary:
+      'restart: did not recover before the run ended (objective 10000 ms); 160 lost, 0 duplicated; 1 sends refused or unanswered during the outage.',
+    findings: [
+      f(
+        'infrastructure',
+        'failover.no-recovery',
+        'error',
+        'the target did not acknowledge again after the restart before the run ended',
+        'check the restart procedure and the senders’ reconnect behaviour',
+      ),
+    ],
+    measurements: { recovery_objective_ms: 10_000, lost: 160, duplicated: 0 },
+    startedAt: at(40),
+    durationMs: 8300,
+    evidenceId: 'ev-541',
+    hash: '3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e',
+    data: { action: 'restart', accounting: {} },
+  });
+  const failover = input.review.criteria.find((c) => c.id === 'infrastructure.failover')!;
+  failover.status = 'not-met';
+  failover.evidence = ['ev-541'];
+  failover.reason =
+    'Not met: load.failover-restart.failover [ev-541] failed: restart: did not recover before the run ended (objective 10000 ms); 160 lost, 0 duplicated; 1 sends refused or unanswered during the outage.; messages lost in failover lost = 160 messages, threshold <= 0 [ev-541].';
+  const evaluated = input.checks.filter((c) => c.evidenceId !== 'ev-9');
+  input.review.evidence = evaluated
+    .map((c) => ({ id: c.evidenceId, hash: c.hash }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return input;
+}
