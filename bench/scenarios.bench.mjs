@@ -1,11 +1,8 @@
 // Wall time of the whole built-in scenario set against the embedded reference site,
 // sequential and concurrent (goal: under 10 s). Imports the compiled code (npm run bench builds).
 import { defaultConfig } from '../dist/config/index.js';
-import {
-  loadBuiltinScenarios,
-  runScenarios,
-  startEmbeddedTarget,
-} from '../dist/scenarios/index.js';
+import { loadBuiltinScenarios, runScenarios } from '../dist/scenarios/index.js';
+import { startEmbeddedTarget } from '../dist/runner/targets.js';
 
 const scenarios = loadBuiltinScenarios();
 const rounds = Number(process.env.ROUNDS ?? 3);

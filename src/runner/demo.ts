@@ -42,22 +42,22 @@ export async function runDemo(o: DemoOptions): Promise<RunReviewResult> {
   const loaded = loadConfigFile(demoConfigFile(o.clean), {});
   const faults = o.clean
     ? { scenarios: [], load: [], failover: [] }
-    : {
-        scenarios: DEMO_FAULTS,
-        load: DEMO_LOAD_FAULTS,
-        failover: DEMO_FAILOVER_FAULTS,
-        // A milder slow-under-load than the site default (5 ms per message per message/s of
-        // load): it still fails every latency threshold of the peak profile, in half the time.
-        // lost-on-restart's journal is flushed less often than the failover run lasts, so the
-        // restart always loses acknowledged results (with the 2 s default, a restart landing
-        // just after a flush could lose none and the demo would vary from run to run).
-        faultOptions: { slowPerMessageMs: 1, flushIntervalMs: 60_000 },
-      };
+    : { scenarios: DEMO_FAULTS, load: DEMO_LOAD_FAULTS, failover: DEMO_FAILOVER_FAULTS };
+  // A milder slow-under-load than the site default (5 ms per message per message/s of load):
+  // it still fails every latency threshold of the peak profile, in half the time.
+  // lost-on-restart's journal is flushed less often than the failover run lasts, so the
+  // restart always loses acknowledged results (with the 2 s default, a restart landing just
+  // after a flush could lose none and the demo would vary from run to run).
+  const faultOptions = o.clean ? undefined : { slowPerMessageMs: 1, flushIntervalMs: 60_000 };
   const all = [...faults.scenarios, ...faults.load, ...faults.failover];
   const profile = o.profile && o.profile !== 'standard' ? ` (${o.profile} profile)` : '';
   return runReview({
     loaded,
-    embedded: { ...faults, ...(o.profile ? { profile: o.profile } : {}) },
+    embedded: {
+      faults,
+      ...(faultOptions ? { faultOptions } : {}),
+      ...(o.profile ? { profile: o.profile } : {}),
+    },
     tasks: o.tasks,
     toolVersion: o.toolVersion,
     author: 'golive demo',

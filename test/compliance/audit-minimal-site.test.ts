@@ -7,11 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/index.js';
 import { checkAuditTrail } from '../../src/compliance/index.js';
-import {
-  loadBuiltinScenarios,
-  runScenarios,
-  startEmbeddedTarget,
-} from '../../src/scenarios/index.js';
+import { loadBuiltinScenarios, runScenarios } from '../../src/scenarios/index.js';
+import { startEmbeddedTarget } from '../../src/runner/targets.js';
 
 const scenarios = loadBuiltinScenarios().filter((l) =>
   ['order.stat', 'message.duplicate'].includes(l.scenario.id),

@@ -9,11 +9,8 @@ import type { Exchange } from '../../src/core/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { FhirClient } from '../../src/fhir/client.js';
 import { checkAuditTrail } from '../../src/compliance/index.js';
-import {
-  loadBuiltinScenarios,
-  runScenarios,
-  startEmbeddedTarget,
-} from '../../src/scenarios/index.js';
+import { loadBuiltinScenarios, runScenarios } from '../../src/scenarios/index.js';
+import { startEmbeddedTarget } from '../../src/runner/targets.js';
 
 // The audit-coverage scenario runs this same check; here it is called directly.
 const scenarios = loadBuiltinScenarios().filter(

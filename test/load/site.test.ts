@@ -15,7 +15,10 @@ import {
   type LoadRunData,
   type LoadedProfile,
 } from '../../src/load/index.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from '../../src/load/embedded.js';
+import {
+  startEmbeddedLoadTarget as startEmbeddedTarget,
+  type EmbeddedLoadTarget as EmbeddedTarget,
+} from '../../src/runner/targets.js';
 
 let emb: EmbeddedTarget | undefined;
 afterEach(async () => {

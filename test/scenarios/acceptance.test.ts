@@ -12,10 +12,10 @@ import { PROFILE_NAMES, faultsFor, type ProfileName } from '../../src/site/index
 import {
   loadBuiltinScenarios,
   runScenarios,
-  startEmbeddedTarget,
   targetFromConfig,
   type RunScenariosResult,
 } from '../../src/scenarios/index.js';
+import { startEmbeddedTarget } from '../../src/runner/targets.js';
 
 const builtins = loadBuiltinScenarios();
 

@@ -15,9 +15,9 @@ import {
   loadBuiltinScenarios,
   loadScenarioText,
   runScenarios,
-  startEmbeddedTarget,
   type RunScenariosOptions,
 } from '../../src/scenarios/index.js';
+import { startEmbeddedTarget } from '../../src/runner/targets.js';
 import { phasesOf } from '../../src/scenarios/runner.js';
 import { closedPort } from './fakes.js';
 

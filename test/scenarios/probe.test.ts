@@ -8,10 +8,9 @@ import {
   loadBuiltinScenarios,
   probeCapabilities,
   renderProbe,
-  startEmbeddedTarget,
-  type EmbeddedTarget,
   type ProbeData,
 } from '../../src/scenarios/index.js';
+import { startEmbeddedTarget, type EmbeddedTarget } from '../../src/runner/targets.js';
 
 const builtins = loadBuiltinScenarios();
 

@@ -14,12 +14,10 @@ import {
   renderSummary,
   runLoadProfile,
   storageDeclarationSchema,
-  loadTargetFromConfig,
   storageFromConfig,
-  type LoadTarget,
   type LoadedProfile,
 } from '../../load/index.js';
-import { startEmbeddedTarget } from '../../load/embedded.js';
+import { targetsFor } from '../../runner/targets.js';
 import { renderLoadJunit } from '../../load/junit.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
@@ -76,23 +74,25 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       }
       const faults = (opts.faults ?? '').split(/[,\s]+/).filter(Boolean);
       const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
-      let stop: () => Promise<void> = async () => {};
-      let target: LoadTarget;
-      if (opts.target === 'embedded') {
-        const emb = await startEmbeddedTarget({
-          faults,
-          durable: !!lp.profile.failover,
-          ...(profile ? { profile } : {}),
-        });
-        target = emb.target;
-        stop = emb.stop;
+      const targets = targetsFor(
+        cfg,
+        opts.target === 'embedded'
+          ? {
+              embedded: {
+                faults: { scenarios: [], load: faults, failover: faults },
+                ...(profile ? { profile } : {}),
+              },
+            }
+          : {},
+      );
+      const { target, site, stop } = await targets.load(
+        lp,
+        lp.profile.failover ? 'failover' : 'load',
+      );
+      if (site) {
         process.stderr.write(
-          `embedded site: mllp ${emb.site.mllp.host}:${emb.site.mllp.port}, fhir ${emb.site.fhirBase}${faults.length ? `, faults ${faults.join(',')}` : ''}\n`,
+          `embedded site: mllp ${site.mllp.host}:${site.mllp.port}, fhir ${site.fhirBase}${faults.length ? `, faults ${faults.join(',')}` : ''}\n`,
         );
-      } else {
-        const ct = await loadTargetFromConfig(cfg, lp);
-        target = ct.target;
-        stop = ct.stop;
       }
       const view = new LiveView(process.stderr);
       let results: CheckResult[];

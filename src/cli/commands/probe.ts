@@ -13,10 +13,9 @@ import {
   probeTarget,
   renderProbe,
   selectScenarios,
-  startEmbeddedTarget,
-  targetFromConfig,
   templateStoreFor,
 } from '../../scenarios/index.js';
+import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 
@@ -54,27 +53,33 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         files: (c.scenarios.files ?? []).map((f) => resolveConfigPath(loaded, f)),
         loadOptions: { templates: templateStoreFor(loaded) },
       });
-      const emb = embedded
-        ? await startEmbeddedTarget(c, { dataFile: false, ...(profile ? { profile } : {}) })
-        : undefined;
+      const targets = targetsFor(
+        loaded,
+        embedded
+          ? {
+              embedded: {
+                faults: { scenarios: [], load: [], failover: [] },
+                ...(profile ? { profile } : {}),
+              },
+            }
+          : {},
+      );
+      // Probing writes nothing: the embedded site needs no data file.
+      const w = await targets.workflow({ dataFile: false });
       try {
-        const target = emb ? emb.target : targetFromConfig(c);
+        const target = w.target();
         const problem = await probeTarget(target);
         if (problem) {
           process.stderr.write(`golive probe: the target cannot be reached: ${problem}\n`);
           setExit(3);
           return;
         }
-        const r = await probeCapabilities({
-          config: emb ? emb.config : c,
-          client: target.fhir,
-          scenarios,
-        });
+        const r = await probeCapabilities({ config: w.config, client: target.fhir, scenarios });
         process.stdout.write(`${target.name}\n${renderProbe(r)}\n`);
         if (opts.json) writeFileSync(opts.json, `${JSON.stringify(r, null, 2)}\n`);
         setExit(r.outcome === 'error' ? 3 : 0);
       } finally {
-        await emb?.stop();
+        await w.stop();
       }
     });
 };

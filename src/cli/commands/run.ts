@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
-import { runReview } from '../../runner/run.js';
+import { planReview, runReview, type PlanReviewOptions } from '../../runner/run.js';
+import { renderPlan } from '../../runner/plan-text.js';
 import { TaskList } from '../../runner/progress.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
@@ -19,6 +20,8 @@ interface RunOpts {
   evidence?: string;
   asOf?: string;
   author?: string;
+  plan?: boolean;
+  json?: boolean;
 }
 
 function loadConfig(file: string | undefined): LoadedConfig {
@@ -58,48 +61,37 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'recorded as the author of the evidence',
       process.env.USER ?? 'golive',
     )
+    .option(
+      '--plan',
+      'print what the run would do (phases, scenarios, inputs) and exit 0; sends and stores nothing',
+    )
+    .option('--json', 'with --plan: print the plan as JSON')
     .action(async (opts: RunOpts) => {
-      if (opts.target !== undefined && opts.target !== 'embedded') {
-        throw new UserError('E_OPTION', `--target "${opts.target}" is not "embedded"`, {
-          hint: 'omit --target to use target of golive.yaml, or give --target embedded',
+      const o = reviewOptions(opts);
+      if (opts.plan) {
+        const { plan } = planReview(o);
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(plan, null, 2)}\n`
+            : `${renderPlan(plan, { cwd: process.cwd() })}\n`,
+        );
+        setExit(0);
+        return;
+      }
+      if (opts.json) {
+        throw new UserError('E_OPTION', '--json needs --plan', {
+          hint: 'the run writes report.json to the reports folder (--out); --plan --json prints the plan',
         });
       }
-      if (opts.faults && opts.target !== 'embedded') {
-        throw new UserError('E_OPTION', '--faults needs --target embedded', {
-          hint: 'faults belong to the reference site; a real target has its own',
-        });
-      }
-      const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
-      const asOf = parseAsOf(opts.asOf);
-      const loaded = loadConfig(opts.config);
-      const faults = (opts.faults ?? '')
-        .split(',')
-        .map((f) => f.trim())
-        .filter(Boolean);
       const tasks = new TaskList(process.stderr);
       let result;
       try {
         result = await runReview({
-          loaded,
-          embedded:
-            opts.target === 'embedded'
-              ? {
-                  scenarios: faults,
-                  load: faults,
-                  failover: faults,
-                  ...(profile ? { profile } : {}),
-                }
-              : undefined,
+          ...o,
           tasks,
           toolVersion: VERSION,
           author: opts.author ?? 'golive',
-          reportDir: opts.out ? resolve(opts.out) : undefined,
-          evidence: opts.evidence,
-          asOf,
-          targetLabel:
-            opts.target === 'embedded'
-              ? `embedded reference site${profile ? ` (${profile} profile)` : ''}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`
-              : undefined,
+          asOf: parseAsOf(opts.asOf),
         });
       } finally {
         tasks.close();
@@ -111,3 +103,39 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       setExit(result.review.decision === 'GO' ? 0 : 1);
     });
 };
+
+/** The options of a run (or its plan) from the flags: bad flags stop here (exit 2). */
+function reviewOptions(opts: RunOpts): PlanReviewOptions {
+  if (opts.target !== undefined && opts.target !== 'embedded') {
+    throw new UserError('E_OPTION', `--target "${opts.target}" is not "embedded"`, {
+      hint: 'omit --target to use target of golive.yaml, or give --target embedded',
+    });
+  }
+  if (opts.faults && opts.target !== 'embedded') {
+    throw new UserError('E_OPTION', '--faults needs --target embedded', {
+      hint: 'faults belong to the reference site; a real target has its own',
+    });
+  }
+  const embedded = opts.target === 'embedded';
+  const profile = parseProfileOption(opts.profile, embedded);
+  parseAsOf(opts.asOf);
+  const loaded = loadConfig(opts.config);
+  const faults = (opts.faults ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  return {
+    loaded,
+    ...(embedded
+      ? {
+          embedded: {
+            faults: { scenarios: faults, load: faults, failover: faults },
+            ...(profile ? { profile } : {}),
+          },
+          targetLabel: `embedded reference site${profile ? ` (${profile} profile)` : ''}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`,
+        }
+      : {}),
+    ...(opts.out ? { reportDir: resolve(opts.out) } : {}),
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+  };
+}

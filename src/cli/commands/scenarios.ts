@@ -18,6 +18,7 @@ import {
 } from '../../scenarios/index.js';
 import { createProgress } from '../../scenarios/progress.js';
 import { buildJson, buildJunit } from '../../scenarios/output.js';
+import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parsePositiveInt } from '../address.js';
@@ -149,22 +150,40 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         live: !!process.stdout.isTTY,
         verbose: opts.verbose,
       });
-      const result = await runScenarios({
-        config: attended
-          ? { ...config, scenarios: { ...config.scenarios, unattended: false } }
-          : config,
-        scenarios,
-        target: opts.target === 'embedded' ? 'embedded' : 'config',
-        faults,
-        ...(profile ? { profile } : {}),
-        concurrency,
-        templates,
-        manual: attended ? askAtTerminal : undefined,
-        onEvent: (e) => {
-          if (e.type === 'run-begin') targetName = e.target;
-          progress(e);
-        },
-      });
+      const runConfig = attended
+        ? { ...config, scenarios: { ...config.scenarios, unattended: false } }
+        : config;
+      const embedded = opts.target === 'embedded';
+      const targets = targetsFor(
+        { ...loaded, config: runConfig },
+        embedded
+          ? {
+              embedded: {
+                faults: { scenarios: faults, load: [], failover: [] },
+                ...(profile ? { profile } : {}),
+              },
+            }
+          : {},
+      );
+      const w = await targets.workflow();
+      let result;
+      try {
+        result = await runScenarios({
+          config: w.config,
+          scenarios,
+          target: w.target(),
+          ...(w.capture ? { capture: w.capture } : {}),
+          concurrency,
+          templates,
+          manual: attended ? askAtTerminal : undefined,
+          onEvent: (e) => {
+            if (e.type === 'run-begin') targetName = e.target;
+            progress(e);
+          },
+        });
+      } finally {
+        await w.stop();
+      }
       const meta = {
         target: targetName,
         startedAt,
