@@ -127,156 +127,187 @@ function summarize(
   }
 }
 
-export async function executeScenario(
-  loaded: LoadedScenario,
-  rc: RunContext,
-): Promise<ScenarioRun> {
-  const s = loaded.scenario;
+/** What one scenario accumulates while its steps run. */
+interface ScenarioState {
+  s: Scenario;
+  rc: RunContext;
+  time: TimeContext;
+  startedAt: number;
+  vars: Map<string, string>;
+  exchanges: Exchange[];
+  steps: StepResult[];
+  measurements: Record<string, number>;
+  attestations: Attestation[];
+  stepTimes: Map<string, StepTimes>;
+  stepFindings: Map<number, Finding[]>;
+  unreachable: boolean;
+  stopped: boolean;
+  notApplicable?: ScenarioData['notApplicable'];
+  mllp?: MllpClient;
+}
+
+function newState(s: Scenario, rc: RunContext): ScenarioState {
   const startedAt = rc.clock();
-  const t0 = performance.now();
   const time: TimeContext = { now: rc.clock, zone: rc.config.site.timeZone };
-  const exchanges: Exchange[] = [];
-  const steps: StepResult[] = [];
-  const measurements: Record<string, number> = {};
-  const attestations: Attestation[] = [];
-  const stepTimes = new Map<string, StepTimes>();
-  const stepFindings = new Map<number, Finding[]>();
-  let unreachable = false;
-  let mllp: MllpClient | undefined;
-  let vars: Map<string, string>;
+  const st: ScenarioState = {
+    s,
+    rc,
+    time,
+    startedAt,
+    vars: new Map(),
+    exchanges: [],
+    steps: [],
+    measurements: {},
+    attestations: [],
+    stepTimes: new Map(),
+    stepFindings: new Map(),
+    unreachable: false,
+    stopped: false,
+  };
   try {
-    vars = initialValues(s, rc, time);
+    st.vars = initialValues(s, rc, time);
   } catch (e) {
-    vars = new Map();
-    steps.push(
-      stepResult(
-        0,
-        s.steps[0]!,
-        { outcome: 'error', message: (e as Error).message },
-        startedAt,
-        0,
-        [],
-      ),
-    );
+    const out: StepOutcome = { outcome: 'error', message: (e as Error).message };
+    st.steps.push(stepResult(0, s.steps[0]!, out, startedAt, 0, []));
+    st.stopped = true;
   }
-  let stopped = steps.length > 0;
-  let notApplicable: ScenarioData['notApplicable'];
-  const skipStep = (i: number, step: Scenario['steps'][number], message: string) =>
-    steps.push(stepResult(i + 1, step, { outcome: 'skip', message }, rc.clock(), 0, []));
-  for (const [i, step] of s.steps.entries()) {
-    if (stopped && !step.always) {
-      skipStep(
-        i,
-        step,
-        notApplicable
-          ? 'not run: the scenario is not applicable on this target'
-          : 'not run: an earlier step did not pass',
-      );
-      continue;
-    }
-    if (step.when !== undefined) {
-      const v = render(step.when, { vars, time }).trim();
-      if (v === '' || v === 'false') {
-        skipStep(i, step, `not run: ${step.when} is not set for this target`);
-        continue;
-      }
-    }
-    const ids: string[] = [];
-    const record = (x: Omit<Exchange, 'id'>) => {
-      const kept = rc.keep(x);
-      exchanges.push(kept);
-      ids.push(kept.id);
-      return kept.id;
-    };
-    const ctx: StepContext = {
-      scenarioId: s.id,
-      config: rc.config,
-      vars,
-      time,
-      services: {
-        mllp: () => (rc.target.mllp ? (mllp ??= new MllpClient(rc.target.mllp)) : undefined),
-        mllpPeer: rc.target.mllp ? `${rc.target.mllp.host}:${rc.target.mllp.port}` : '',
-        fhir: () => rc.target.fhir?.withSink(record),
-        capture: rc.capture,
-        control: rc.target.control,
-        templates: rc.templates,
-        manual: rc.manual,
-        auditSource: rc.auditSource,
-        capabilities: rc.capabilities ?? (async () => undefined),
-      },
-      record,
-      stepTimes,
-      scenarioStartedAt: startedAt,
-      render: (text, extra) =>
-        render(text, { vars: extra ? new Map([...vars, ...extra]) : vars, time }),
-      renderDeep: (v) => renderDeep(v, { vars, time }),
-      runExchanges: () => rc.exchanges?.() ?? exchanges,
-      newId: (kind) => rc.ids.next(kind),
-      signal: rc.signal,
-    };
-    const stepStart = rc.clock();
-    const st0 = performance.now();
-    let out: StepOutcome;
-    try {
-      out = await rc.registry.get(step.type)!.run(step as never, ctx);
-    } catch (e) {
-      out = {
-        outcome: 'error',
-        message: `golive could not run this step: ${(e as Error).message}`,
-      };
-    }
-    const dur = performance.now() - st0;
-    if (step.id) stepTimes.set(step.id, { startedAt: stepStart, endedAt: stepStart + dur });
-    if (out.unreachable) unreachable = true;
-    Object.assign(measurements, out.measurements ?? {});
-    if (out.attestation) attestations.push(out.attestation);
-    if (out.findings?.length) stepFindings.set(i + 1, out.findings);
-    if (out.notApplicable !== undefined) {
-      notApplicable = {
-        step: i + 1,
-        reason: out.notApplicable,
-        manualEvidence:
-          s.manualEvidence ??
-          `a person checks "${s.title}" on the receiver and attests ${s.criteria.join(', ')}`,
-      };
-      stopped = true;
-    }
-    const sr = stepResult(i + 1, step, out, stepStart, dur, ids);
-    steps.push(sr);
-    rc.onStep?.(s.id, sr);
-    if (out.outcome === 'fail' || out.outcome === 'error') stopped = true;
+  return st;
+}
+
+/** Why a step is not run, or undefined when it runs. */
+function skipReason(st: ScenarioState, step: Scenario['steps'][number]): string | undefined {
+  if (st.stopped && !step.always)
+    return st.notApplicable
+      ? 'not run: the scenario is not applicable on this target'
+      : 'not run: an earlier step did not pass';
+  if (step.when !== undefined) {
+    const v = render(step.when, { vars: st.vars, time: st.time }).trim();
+    if (v === '' || v === 'false') return `not run: ${step.when} is not set for this target`;
   }
-  await mllp?.close();
-  let outcome = rollUp(steps.map((st) => st.outcome));
-  // Not applicable is never a pass: nothing about the target was learnt for this story.
-  if (notApplicable && outcome === 'pass') outcome = 'skip';
+  return undefined;
+}
+
+/** The context one step runs with; its exchanges are kept and linked to it through `ids`. */
+function stepContext(st: ScenarioState, ids: string[]): StepContext {
+  const { rc, vars, time } = st;
+  const record = (x: Omit<Exchange, 'id'>) => {
+    const kept = rc.keep(x);
+    st.exchanges.push(kept);
+    ids.push(kept.id);
+    return kept.id;
+  };
+  return {
+    scenarioId: st.s.id,
+    config: rc.config,
+    vars,
+    time,
+    services: {
+      mllp: () => (rc.target.mllp ? (st.mllp ??= new MllpClient(rc.target.mllp)) : undefined),
+      mllpPeer: rc.target.mllp ? `${rc.target.mllp.host}:${rc.target.mllp.port}` : '',
+      fhir: () => rc.target.fhir?.withSink(record),
+      capture: rc.capture,
+      control: rc.target.control,
+      templates: rc.templates,
+      manual: rc.manual,
+      auditSource: rc.auditSource,
+      capabilities: rc.capabilities ?? (async () => undefined),
+    },
+    record,
+    stepTimes: st.stepTimes,
+    scenarioStartedAt: st.startedAt,
+    render: (text, extra) =>
+      render(text, { vars: extra ? new Map([...vars, ...extra]) : vars, time }),
+    renderDeep: (v) => renderDeep(v, { vars, time }),
+    runExchanges: () => rc.exchanges?.() ?? st.exchanges,
+    newId: (kind) => rc.ids.next(kind),
+    signal: rc.signal,
+  };
+}
+
+/** Run one step (a throw is a bug in golive: inconclusive) and fold its outcome in. */
+async function runStep(st: ScenarioState, i: number, step: Scenario['steps'][number]) {
+  const { rc, s } = st;
+  const ids: string[] = [];
+  const ctx = stepContext(st, ids);
+  const stepStart = rc.clock();
+  const st0 = performance.now();
+  let out: StepOutcome;
+  try {
+    out = await rc.registry.get(step.type)!.run(step as never, ctx);
+  } catch (e) {
+    out = { outcome: 'error', message: `golive could not run this step: ${(e as Error).message}` };
+  }
+  const dur = performance.now() - st0;
+  if (step.id) st.stepTimes.set(step.id, { startedAt: stepStart, endedAt: stepStart + dur });
+  if (out.unreachable) st.unreachable = true;
+  Object.assign(st.measurements, out.measurements ?? {});
+  if (out.attestation) st.attestations.push(out.attestation);
+  if (out.findings?.length) st.stepFindings.set(i + 1, out.findings);
+  if (out.notApplicable !== undefined) {
+    st.notApplicable = {
+      step: i + 1,
+      reason: out.notApplicable,
+      manualEvidence:
+        s.manualEvidence ??
+        `a person checks "${s.title}" on the receiver and attests ${s.criteria.join(', ')}`,
+    };
+    st.stopped = true;
+  }
+  const sr = stepResult(i + 1, step, out, stepStart, dur, ids);
+  st.steps.push(sr);
+  rc.onStep?.(s.id, sr);
+  if (out.outcome === 'fail' || out.outcome === 'error') st.stopped = true;
+}
+
+/** One finding per failed step (or the step's own findings, e.g. one per missing audit record). */
+function scenarioFindings(st: ScenarioState): Finding[] {
+  const { s } = st;
   const severity = s.severity === 'minor' ? 'warning' : 'error';
-  const findings: Finding[] = steps
-    .filter((st) => st.outcome === 'fail')
-    .flatMap((st): Finding[] => {
-      const step = { step: st.index, title: st.title };
-      const own = stepFindings.get(st.index);
+  return st.steps
+    .filter((x) => x.outcome === 'fail')
+    .flatMap((x): Finding[] => {
+      const step = { step: x.index, title: x.title };
+      const own = st.stepFindings.get(x.index);
       if (own) return own.map((f) => ({ ...f, severity, detail: { ...f.detail, ...step } }));
       return [
         {
           rule: s.id,
           severity,
           domain: s.domain,
-          message: `${s.title}: ${st.message}`,
+          message: `${s.title}: ${x.message}`,
           action: s.action,
-          detail: { ...step, expected: st.expected, actual: st.actual },
+          detail: { ...step, expected: x.expected, actual: x.actual },
         },
       ];
     });
+}
+
+export async function executeScenario(
+  loaded: LoadedScenario,
+  rc: RunContext,
+): Promise<ScenarioRun> {
+  const s = loaded.scenario;
+  const t0 = performance.now();
+  const st = newState(s, rc);
+  for (const [i, step] of s.steps.entries()) {
+    const why = skipReason(st, step);
+    if (why !== undefined)
+      st.steps.push(stepResult(i + 1, step, { outcome: 'skip', message: why }, rc.clock(), 0, []));
+    else await runStep(st, i, step);
+  }
+  await st.mllp?.close();
+  let outcome = rollUp(st.steps.map((x) => x.outcome));
+  // Not applicable is never a pass: nothing about the target was learnt for this story.
+  if (st.notApplicable && outcome === 'pass') outcome = 'skip';
   const data: ScenarioData = {
-    steps,
-    variables: Object.fromEntries([...vars].filter(([k]) => !k.endsWith('.__text'))),
+    steps: st.steps,
+    variables: Object.fromEntries([...st.vars].filter(([k]) => !k.endsWith('.__text'))),
   };
-  if (attestations.length) data.attestations = attestations;
-  if (notApplicable) data.notApplicable = notApplicable;
-  measurements.duration_ms = Math.round(performance.now() - t0);
+  if (st.attestations.length) data.attestations = st.attestations;
+  if (st.notApplicable) data.notApplicable = st.notApplicable;
+  st.measurements.duration_ms = Math.round(performance.now() - t0);
   return {
-    unreachable,
+    unreachable: st.unreachable,
     result: {
       check: s.id,
       kind: 'scenario',
@@ -284,12 +315,12 @@ export async function executeScenario(
       domain: s.domain,
       criteria: [...s.criteria],
       outcome,
-      summary: summarize(s, steps, outcome, notApplicable),
-      findings,
-      measurements,
-      startedAt: new Date(startedAt).toISOString(),
+      summary: summarize(s, st.steps, outcome, st.notApplicable),
+      findings: scenarioFindings(st),
+      measurements: st.measurements,
+      startedAt: new Date(st.startedAt).toISOString(),
       durationMs: performance.now() - t0,
-      exchanges,
+      exchanges: st.exchanges,
       data,
     },
   };
