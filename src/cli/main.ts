@@ -4,9 +4,14 @@
  * Exit codes (ARCHITECTURE.md): checks 0 pass, 1 fail, 2 bad input, 3 unreachable;
  * `golive run` 0 GO, 1 CONDITIONAL GO or NO-GO; anything else is a bug.
  */
+import module from 'node:module';
 import { CommanderError } from 'commander';
 import { isUserError } from '../core/errors.js';
 import { addCommands, createProgram, requestedCommand } from './program.js';
+
+// Node 22.1+ keeps compiled code of the modules loaded from here on (the command's, imported
+// lazily) in a cache under the temp folder: later starts skip compiling them. Absent on Node 20.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
