@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   MllpClient,
   startMllpListener,
@@ -47,10 +47,21 @@ beforeAll(async () => {
 });
 afterAll(() => l.close(100));
 
+// Every client is closed after its test, even one that failed before its own close().
+const clients: MllpClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+function client(opts: ConstructorParameters<typeof MllpClient>[0]): MllpClient {
+  const c = new MllpClient(opts);
+  clients.push(c);
+  return c;
+}
+
 describe('MLLP over TLS', () => {
   it('delivers with a trusted CA and a matching pin', async () => {
     const pin = new X509Certificate(cert).fingerprint256;
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: l.address.port,
       tls: { ca: cert, pinSha256: [pin] },
@@ -59,7 +70,7 @@ describe('MLLP over TLS', () => {
     await c.close();
   });
   it('refuses a peer whose certificate does not match the pin', async () => {
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: l.address.port,
       tls: { ca: cert, pinSha256: ['00:11'] },
@@ -69,7 +80,7 @@ describe('MLLP over TLS', () => {
     expect(r.error).toMatch(/pinned fingerprint/);
   });
   it('refuses an untrusted certificate', async () => {
-    const c = new MllpClient({ host: '127.0.0.1', port: l.address.port, tls: {} });
+    const c = client({ host: '127.0.0.1', port: l.address.port, tls: {} });
     const r = await c.send(msg);
     expect(r.status).toBe('error');
   });

@@ -16,8 +16,16 @@ const msg = (id: string, extra = '') =>
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c();
+  // Last registered first: clients close before the servers that wait for them, pass or fail.
+  for (const c of cleanup.splice(0).reverse()) await c();
 });
+
+/** A client closed after the test whatever happens in it (close is idempotent). */
+function client(opts: ConstructorParameters<typeof MllpClient>[0]): MllpClient {
+  const c = new MllpClient(opts);
+  cleanup.push(() => c.close());
+  return c;
+}
 
 async function listener(opts: Partial<Parameters<typeof startMllpListener>[0]> = {}) {
   const l = await startMllpListener({ port: 0, ...opts });
@@ -141,7 +149,7 @@ describe('listener', () => {
   });
 
   it('closes within its deadline with clients connected', async () => {
-    const l = await startMllpListener({ port: 0 });
+    const l = await listener();
     const peer = await rawPeer(l);
     peer.sock.write(Buffer.from('\x0bpartial'));
     const t0 = Date.now();
@@ -154,7 +162,7 @@ describe('listener', () => {
     const l = await listener();
     const port = l.address.port;
     await l.pause();
-    const c = new MllpClient({ host: '127.0.0.1', port, connectTimeoutMs: 1000 });
+    const c = client({ host: '127.0.0.1', port, connectTimeoutMs: 1000 });
     expect((await c.send(msg('P1'))).status).toBe('refused');
     await l.resume();
     expect(l.address.port).toBe(port);
@@ -197,7 +205,7 @@ describe('client', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => server.close(() => r())));
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: (server.address() as net.AddressInfo).port,
     });
@@ -222,7 +230,7 @@ describe('client', () => {
           server.close(() => r());
         }),
     );
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: (server.address() as net.AddressInfo).port,
       ackTimeoutMs: 100,
@@ -239,7 +247,7 @@ describe('client', () => {
     const server = net.createServer((s) => s.on('data', () => s.destroy()));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => server.close(() => r())));
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: (server.address() as net.AddressInfo).port,
       ackTimeoutMs: 2000,
@@ -251,7 +259,7 @@ describe('client', () => {
     const server = net.createServer((s) => s.on('data', () => s.write(frame('GARBAGE'))));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => server.close(() => r())));
-    const c = new MllpClient({
+    const c = client({
       host: '127.0.0.1',
       port: (server.address() as net.AddressInfo).port,
     });
@@ -277,7 +285,7 @@ describe('client', () => {
         return [ca, ae]; // two frames, written as one reply
       },
     });
-    const c = new MllpClient({ host: '127.0.0.1', port: l.address.port });
+    const c = client({ host: '127.0.0.1', port: l.address.port });
     const r = await c.send(msg('E1', '|||AL|AL'));
     expect(r.status).toBe('acked');
     expect(r.ackCode).toBe('AE');
@@ -290,13 +298,13 @@ describe('client', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as net.AddressInfo).port;
     await new Promise((r) => probe.close(r));
-    const c = new MllpClient({ host: '127.0.0.1', port });
+    const c = client({ host: '127.0.0.1', port });
     expect((await c.send(msg('X'))).status).toBe('refused');
   });
 
   it('many messages in flight on one connection are all matched', async () => {
     const l = await listener();
-    const c = new MllpClient({ host: '127.0.0.1', port: l.address.port });
+    const c = client({ host: '127.0.0.1', port: l.address.port });
     const ids = Array.from({ length: 200 }, (_, i) => `F${i}`);
     const results = await Promise.all(ids.map((id) => c.send(msg(id))));
     expect(results.every((r) => r.status === 'acked' && r.ackCode === 'AA')).toBe(true);
