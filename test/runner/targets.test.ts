@@ -65,7 +65,7 @@ describe('target factory', () => {
           ackCode: 'AA',
         });
         for (const action of ['pause', 'resume', 'restart'] as const)
-          expect(c.control[action]).toEqual({
+          expect(c.control?.[action]).toEqual({
             http: { url: expect.stringMatching(new RegExp(`/control/${action}$`)), method: 'POST' },
             timeout: 30_000,
           });
