@@ -5,7 +5,7 @@
  * Rendered by the one JUnit writer (report/junit-xml.ts).
  */
 import type { CheckResult } from '../core/index.js';
-import { renderJunitXml, seconds, type JunitCase, type JunitSuite } from '../report/index.js';
+import { renderJunitXml, seconds, type JunitCase, type JunitSuite } from '../report/junit-xml.js';
 import type { LoadRunData } from './result.js';
 
 function checkCase(r: CheckResult): JunitCase {

@@ -5,7 +5,7 @@
  */
 import type { CheckResult, ScenarioData } from '../core/index.js';
 import { countOutcomes } from '../core/result.js';
-import { renderJunitXml, seconds, type JunitCase } from '../report/index.js';
+import { renderJunitXml, seconds, type JunitCase } from '../report/junit-xml.js';
 
 export interface ScenarioRunReport {
   tool: 'golive';

@@ -163,8 +163,12 @@ export function blockingKeys(p: Prepared): string[] {
   if (p.familyCode && year) keys.push(`fy:${p.familyCode}:${year}`);
   if (p.givenCode && year) keys.push(`gy:${p.givenCode}:${year}`);
   if (p.birthDate) keys.push(`d:${p.birthDate}`);
-  if (p.familyCode && p.givenCode)
-    keys.push(`n:${p.familyCode}:${p.givenCode}`, `n:${p.givenCode}:${p.familyCode}`);
+  // Both orders catch swapped names; when the codes are equal there is one key, not the same
+  // key twice (a record listed twice in its block would be paired with itself).
+  if (p.familyCode && p.givenCode) {
+    keys.push(`n:${p.familyCode}:${p.givenCode}`);
+    if (p.givenCode !== p.familyCode) keys.push(`n:${p.givenCode}:${p.familyCode}`);
+  }
   if (p.postcode && p.family) keys.push(`pf:${p.postcode}:${p.family[0]}`);
   if (p.postcode && p.given) keys.push(`pg:${p.postcode}:${p.given[0]}`);
   if (p.nationalId) keys.push(`id:${p.nationalId}`);

@@ -4,7 +4,8 @@
  * Rendered by the one JUnit writer (report/junit-xml.ts).
  */
 import type { Finding } from '../../core/index.js';
-import { renderJunitXml, type JunitCase } from '../../report/index.js';
+// The writer alone, not the whole report module: `golive lint` starts per file in CI.
+import { renderJunitXml, type JunitCase } from '../../report/junit-xml.js';
 import type { LintResult } from '../types.js';
 
 function line(f: Finding): string {
