@@ -46,7 +46,8 @@ export function registerApi(app: FastifyInstance, ctx: ServerContext): void {
     };
   });
 
-  app.get('/api/runs', read, async () => ({ runs: await listRuns(store, ctx.clock()) }));
+  // `malformed` names every record the store cannot read; the runs are listed regardless.
+  app.get('/api/runs', read, async () => listRuns(store, ctx.clock()));
 
   app.get<RunParams>('/api/runs/:runId', read, async (req) => {
     const records = await runRecords(store, req.params.runId);

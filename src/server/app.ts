@@ -1,100 +1,28 @@
 /**
- * The dashboard server (fastify 5): authentication and permissions before any body is read,
- * one audit entry per request, JSON errors without stack traces, and the API and UI routes.
+ * The dashboard server (fastify 5): Host allow-list, authentication and permissions before any
+ * body is read (guard.ts), one audit entry per request however it was answered (routes, the
+ * router's errors, the HTTP parser's), JSON errors without stack traces, the API and UI routes.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AuditLog, isoWithOffset } from './audit-log.js';
-import { resolveIdentity, Sessions } from './auth.js';
+import type { Socket } from 'node:net';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type ConnectionError,
+  type FastifyServerOptions,
+} from 'fastify';
+import { AuditLog, isoWithOffset, type AuditEntryInput } from './audit-log.js';
+import { Sessions } from './auth.js';
 import { registerApi } from './api.js';
-import type { RouteConfig, ServerContext } from './context.js';
-import { ApiError, sendError, toApiError } from './errors.js';
-import { errorPage } from './pages.js';
-import { html, registerUi } from './ui.js';
-import { can, type ServerOptions } from './types.js';
+import type { ServerContext } from './context.js';
+import { ApiError, toApiError } from './errors.js';
+import { fromParser, fromRouter, rawResponse, requestLine } from './framework-errors.js';
+import { fail, guard, isApi, redactUrl } from './guard.js';
+import { allowedHosts } from './hosts.js';
+import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter } from './rate-limit.js';
+import { registerUi } from './ui.js';
+import type { ServerOptions } from './types.js';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
-
-const isApi = (req: FastifyRequest) => req.url === '/api' || req.url.startsWith('/api/');
-
-/** Never keep a credential that someone pasted into a URL. */
-function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|access_token|auth)=)[^&#]*/gi, '$1[redacted]');
-}
-
-function fail(req: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
-  if (isApi(req)) return sendError(reply, err);
-  return html(
-    reply,
-    errorPage(err.status, err.message, err.extra.hint, req.golive.who),
-    err.status,
-  );
-}
-
-/** Enforce the route's permission. Runs in onRequest, before the body is read. */
-async function guard(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply) {
-  const api = isApi(req);
-  const r = resolveIdentity(req, ctx, api);
-  if (r.kind === 'user') {
-    req.golive.who = r.who;
-    req.golive.session = r.session;
-  }
-  const cfg = req.routeOptions.config as Partial<RouteConfig> | undefined;
-  const permission = cfg?.permission ?? 'read';
-  if (permission === 'public') return;
-  if (r.kind === 'invalid') {
-    reply.header('www-authenticate', 'Bearer realm="golive", error="invalid_token"');
-    return fail(
-      req,
-      reply,
-      new ApiError(401, 'E_AUTH_INVALID', `not signed in: ${r.why}`, {
-        hint: 'send Authorization: Bearer <token> with a token from your administrator',
-      }),
-    );
-  }
-  if (r.kind === 'none') {
-    if (!ctx.users) {
-      return fail(
-        req,
-        reply,
-        new ApiError(
-          401,
-          'E_AUTH_REQUIRED',
-          'this dashboard has no users file and answers this machine only',
-          {
-            hint: 'ask the operator to start golive serve with --users FILE',
-          },
-        ),
-      );
-    }
-    if (!api && req.method === 'GET') {
-      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
-    }
-    reply.header('www-authenticate', 'Bearer realm="golive"');
-    return fail(
-      req,
-      reply,
-      new ApiError(401, 'E_AUTH_REQUIRED', 'authentication required', {
-        hint: 'send Authorization: Bearer <token>; `golive serve --hash-token` makes one',
-      }),
-    );
-  }
-  if (permission !== 'read' && !can(r.who.role, permission)) {
-    const hint = !ctx.users
-      ? 'the dashboard is read-only without --users'
-      : permission === 'waive'
-        ? 'only users with the approver role may waive'
-        : permission === 'attest'
-          ? 'attestations need the attestor or approver role'
-          : 'the audit log is for admins';
-    return fail(
-      req,
-      reply,
-      new ApiError(403, 'E_FORBIDDEN', `${r.who.name} (${r.who.role}) may not ${permission}`, {
-        hint,
-      }),
-    );
-  }
-}
 
 export interface App {
   app: FastifyInstance;
@@ -112,14 +40,91 @@ export function createApp(opts: ServerOptions): App {
     clock,
     version: opts.version,
     log: opts.log ?? (() => {}),
+    hosts: allowedHosts(opts.host ?? '127.0.0.1', opts.allowedHosts),
+    limiter: new SignInLimiter(opts.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, clock),
+    secureCookies: opts.secureCookies ?? false,
   };
-  const app = Fastify({
+
+  /** One audit entry per request, whichever path answered it (hook, router, parser). */
+  const audited = new WeakSet<object>();
+  const writeAudit = (raw: object, entry: AuditEntryInput) => {
+    if (audited.has(raw)) return;
+    audited.add(raw);
+    try {
+      audit.append(entry);
+    } catch (err) {
+      ctx.log(`audit log write failed: ${(err as Error).message}`);
+    }
+    ctx.log(`${entry.method} ${entry.url} ${entry.status} ${entry.who ?? '-'} ${entry.remote}`);
+  };
+  const entryOf = (req: FastifyRequest, status: number): AuditEntryInput => {
+    const who = req.golive?.who ?? null;
+    return {
+      at: isoWithOffset(clock()),
+      who: who?.name ?? null,
+      role: who?.role ?? null,
+      method: req.method,
+      route: req.routeOptions?.url ?? '(none)',
+      url: redactUrl(req.url),
+      remote: req.socket.remoteAddress ?? '(unknown)',
+      status,
+      ...(req.golive?.detail ? { detail: req.golive.detail } : {}),
+    };
+  };
+
+  const base = {
     logger: false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Request ids and the like would otherwise come from headers the client controls.
     trustProxy: false,
     routerOptions: { maxParamLength: 200 },
-  });
+    // Router errors (a %-escape that does not decode, an over-long parameter): our shape, audited.
+    frameworkErrors: (err, req, reply) => {
+      if (req.golive === null || req.golive === undefined)
+        req.golive = { who: null, session: undefined, detail: undefined };
+      reply.header('x-content-type-options', 'nosniff');
+      reply.raw.once('finish', () => writeAudit(req.raw, entryOf(req, reply.statusCode)));
+      return fail(req, reply, fromRouter(err));
+    },
+    // Requests Node's parser rejects never become requests: answer and audit them here.
+    clientErrorHandler: (err: ConnectionError, socket: Socket) => {
+      const api = socket.destroyed ? undefined : fromParser(err);
+      if (api) {
+        // Node hands the bytes it parsed as a Buffer (typed otherwise by fastify).
+        const raw: unknown = err.rawPacket;
+        const { method, url } = requestLine(Buffer.isBuffer(raw) ? raw : undefined);
+        writeAudit(socket, {
+          at: isoWithOffset(clock()),
+          who: null,
+          role: null,
+          method,
+          route: '(none)',
+          url: redactUrl(url),
+          remote: socket.remoteAddress ?? '(unknown)',
+          status: api.status,
+          detail: `refused by the HTTP parser (${err.code ?? 'error'})`,
+        });
+        if (socket.writable) socket.write(rawResponse(api));
+      }
+      socket.destroy();
+    },
+  } satisfies FastifyServerOptions;
+  // Node would answer a request without Host with a bare 400 and no audit entry; the Host
+  // allow-list in guard.ts refuses it in the API's shape instead. An https.Server is an
+  // http.Server underneath: routes and hooks are the same, hence the one instance type.
+  let app: FastifyInstance;
+  try {
+    app = opts.tls
+      ? (Fastify({
+          ...base,
+          https: { ...opts.tls, requireHostHeader: false },
+        }) as unknown as FastifyInstance)
+      : Fastify({ ...base, http: { requireHostHeader: false } });
+  } catch (err) {
+    // An unusable certificate or key throws here, before anything listens.
+    audit.close();
+    throw err;
+  }
 
   app.decorateRequest('golive', null as never);
   app.addContentTypeParser(
@@ -134,26 +139,9 @@ export function createApp(opts: ServerOptions): App {
     return guard(ctx, req, reply);
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    const who = req.golive?.who ?? null;
-    const entry = {
-      at: isoWithOffset(clock()),
-      who: who?.name ?? null,
-      role: who?.role ?? null,
-      method: req.method,
-      route: req.routeOptions.url ?? '(none)',
-      url: redactUrl(req.url),
-      remote: req.socket.remoteAddress ?? '(unknown)',
-      status: reply.statusCode,
-      ...(req.golive?.detail ? { detail: req.golive.detail } : {}),
-    };
-    try {
-      audit.append(entry);
-    } catch (err) {
-      ctx.log(`audit log write failed: ${(err as Error).message}`);
-    }
-    ctx.log(`${entry.method} ${entry.url} ${entry.status} ${entry.who ?? '-'} ${entry.remote}`);
-  });
+  app.addHook('onResponse', async (req, reply) =>
+    writeAudit(req.raw, entryOf(req, reply.statusCode)),
+  );
 
   app.setErrorHandler(async (err, req, reply) => {
     const { api, internal } = toApiError(err);
@@ -194,9 +182,7 @@ export interface RunningServer {
 }
 
 /** Create the app and listen; `close` stops accepting, finishes requests, closes the audit log. */
-export async function startServer(
-  opts: ServerOptions & { host?: string; port?: number },
-): Promise<RunningServer> {
+export async function startServer(opts: ServerOptions & { port?: number }): Promise<RunningServer> {
   const { app, audit } = createApp(opts);
   try {
     await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
@@ -210,7 +196,7 @@ export async function startServer(
   const shown = host.includes(':') ? `[${host}]` : host;
   let closed = false;
   return {
-    url: `http://${shown}:${port}/`,
+    url: `${opts.tls ? 'https' : 'http'}://${shown}:${port}/`,
     app,
     audit,
     close: async () => {

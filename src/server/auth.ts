@@ -1,7 +1,7 @@
 /**
  * Who is asking. API clients send `Authorization: Bearer <token>`; the browser UI signs in once
- * with the same token and then carries an HttpOnly, SameSite=Strict session cookie (sessions live
- * in memory and end when the server stops). Without a users file the dashboard is read-only and
+ * with a name and the same token and then carries an HttpOnly, SameSite=Strict session cookie
+ * (Secure over TLS; sessions live in memory and end at sign-out or when the server stops). Without a users file the dashboard is read-only and
  * answers loopback requests only.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -118,8 +118,9 @@ export function resolveIdentity(req: FastifyRequest, ctx: AuthContext, api: bool
   return { kind: 'none' };
 }
 
-export function sessionCookie(id: string, maxAgeS: number): string {
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}`;
+/** `secure`: only ever sent back over HTTPS (RFC 6265 §4.1.2.5); set when served over TLS. */
+export function sessionCookie(id: string, maxAgeS: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 }
 
 export const SESSION_MAX_AGE_S = SESSION_MS / 1000;

@@ -2,6 +2,7 @@
 import type { EvidenceStore } from '../evidence/index.js';
 import type { AuditLog } from './audit-log.js';
 import type { Session, Sessions } from './auth.js';
+import type { SignInLimiter } from './rate-limit.js';
 import type { Identity, Permission, User } from './types.js';
 
 export interface ServerContext {
@@ -12,6 +13,11 @@ export interface ServerContext {
   clock: () => Date;
   version: string;
   log: (line: string) => void;
+  /** Host names the server answers to (hosts.ts). */
+  hosts: ReadonlySet<string>;
+  limiter: SignInLimiter;
+  /** Session cookies `Secure` even on plain HTTP (a TLS proxy in front). */
+  secureCookies: boolean;
 }
 
 /** Route config: the permission a route needs (`public`: anyone, e.g. the sign-in page). */

@@ -10,3 +10,4 @@ export {
   type Identity,
   type ServerOptions,
 } from './types.js';
+export { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, type LimitRule } from './rate-limit.js';

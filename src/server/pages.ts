@@ -8,7 +8,7 @@ import type { VerifyReport } from '../evidence/index.js';
 import { escapeHtml as e } from '../report/escape.js';
 import { STYLESHEET } from '../report/html-assets.js';
 import { formatInstant } from '../report/model.js';
-import type { RunListItem } from './runs.js';
+import type { RunListItem, Unreadable } from './runs.js';
 import type { Identity } from './types.js';
 
 export const DASH_CSS = `
@@ -30,6 +30,7 @@ export const DASH_CSS = `
 .dchip--p.dchip--conditional-go { color: var(--amber); }
 .dchip--p.dchip--no-go { color: var(--red); }
 .dchip small { font-weight: 400; opacity: .85; }
+.dchip--incomplete { background: var(--red-bg); color: var(--red); border: 1px dashed var(--red); margin-left: 4px; }
 .banner { border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; border: 1px solid var(--line); background: var(--paper); }
 .banner--info { background: var(--blue-bg); border-color: #c4d9f2; color: #173f6b; }
 .banner--warn { background: var(--amber-bg); border-color: #f0d39a; color: #5c3800; }
@@ -121,16 +122,38 @@ export function verifyBanner(v: VerifyReport): string {
 
 const runHref = (id: string) => `/runs/${encodeURIComponent(id)}`;
 
-export function runsPage(
-  runs: RunListItem[],
-  verify: VerifyReport,
-  who: Identity | null,
-  csrf?: string,
-): string {
+/** Records the store holds but cannot read: a red banner naming them (they are left out). */
+export function malformedBanner(list: readonly Unreadable[], scope: 'store' | 'run'): string {
+  if (list.length === 0) return '';
+  const items = list
+    .slice(0, 10)
+    .map(
+      (m) =>
+        `<li><code>${e(m.id)}</code> (#${m.seq}${scope === 'store' ? `, run <code>${e(m.runId)}</code>` : ''}): ${e(m.why)}</li>`,
+    )
+    .join('');
+  return `<div class="banner banner--bad" data-testid="malformed"><b>${list.length} evidence record(s) cannot be read.</b> They were written into the database outside golive and are left out of every review${scope === 'run' ? ' on this page' : ''}; <code>golive evidence verify</code> names them all.<ul>${items}${list.length > 10 ? '<li>…</li>' : ''}</ul></div>`;
+}
+
+export const INCOMPLETE_TEXT =
+  'no decision record: the run was cut short while its evidence was being recorded (or comes from an older golive); its evidence may be partial';
+
+export interface RunsPageInput {
+  runs: RunListItem[];
+  malformed: Unreadable[];
+  verify: VerifyReport;
+  who: Identity | null;
+  csrf?: string | undefined;
+}
+
+export function runsPage({ runs, malformed, verify, who, csrf }: RunsPageInput): string {
   const rows = runs.map((r) => {
     const chip = r.decision
       ? decisionChip(r.decision.value)
       : decisionChip(r.provisional, r.provisional !== null);
+    const incomplete = r.complete
+      ? ''
+      : `<span class="dchip dchip--incomplete" data-testid="incomplete" title="${e(INCOMPLETE_TEXT)}">incomplete</span>`;
     const o = r.outcomes;
     const outcomes = (['pass', 'fail', 'error', 'skip'] as const)
       .filter((k) => o[k] > 0)
@@ -139,7 +162,7 @@ export function runsPage(
     return `<tr data-testid="run-row">
 <td class="run"><a href="${e(runHref(r.id))}"><code>${e(r.id)}</code></a></td>
 <td class="nowrap">${e(formatInstant(r.started))}</td>
-<td>${chip}${r.decision ? `<div class="muted">by ${e(r.decision.decidedBy)}, ${e(formatInstant(r.decision.decidedAt))}</div>` : ''}</td>
+<td>${chip}${incomplete}${r.decision ? `<div class="muted">by ${e(r.decision.decidedBy)}, ${e(formatInstant(r.decision.decidedAt))}</div>` : ''}</td>
 <td class="num">${r.counts.check}</td>
 <td><div class="outcomes">${outcomes || '<span class="none">none</span>'}</div></td>
 <td class="num">${r.counts.attestation} / ${r.counts.waiver}</td>
@@ -154,20 +177,26 @@ ${rows.join('\n')}
   return page(
     'golive dashboard: runs',
     who,
-    `${verifyBanner(verify)}
+    `${verifyBanner(verify)}${malformedBanner(malformed, 'store')}
 <section class="block" id="runs"><h2>Runs</h2>
-<p class="lead">Newest first. A run without a decision record shows the decision its evidence gives now, marked provisional.</p>
+<p class="lead">Newest first. A run without a decision record shows the decision its evidence gives now, marked provisional, and is marked <b>incomplete</b>: golive records a run and its decision together, so its evidence may be partial.</p>
 ${table}</section>`,
     csrf,
   );
 }
 
-export function loginPage(opts: { next: string; error?: string; readOnly: boolean }): string {
+export function loginPage(opts: {
+  next: string;
+  error?: string;
+  readOnly: boolean;
+  name?: string | undefined;
+}): string {
   const body = opts.readOnly
     ? '<p>This dashboard was started without a users file: it is read-only and answers this machine only. Nothing to sign in to.</p><p><a href="/">Go to the runs</a></p>'
     : `${opts.error ? `<div class="banner banner--bad" data-testid="login-error">${e(opts.error)}</div>` : ''}
 <form method="post" action="/login">
 <input type="hidden" name="next" value="${e(opts.next)}">
+<label>Name (as in the users file)<input type="text" name="name" autocomplete="username" maxlength="120" required value="${e(opts.name ?? '')}"></label>
 <label>Access token<input type="password" name="token" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
 </form>

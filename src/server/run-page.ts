@@ -6,7 +6,7 @@
 import type { CriterionEvaluation } from '../core/index.js';
 import { escapeHtml as e } from '../report/escape.js';
 import { STANDARD_TEMPLATE } from '../review/index.js';
-import { DASH_CSS, DECISION_TEXT, dashBar } from './pages.js';
+import { DASH_CSS, DECISION_TEXT, INCOMPLETE_TEXT, dashBar, malformedBanner } from './pages.js';
 import type { RunReview } from './runs.js';
 import { can, type Identity } from './types.js';
 
@@ -42,7 +42,19 @@ function options(criteria: readonly CriterionEvaluation[]): string {
 <optgroup label="Met">${met.map(option).join('')}</optgroup>`;
 }
 
+/** Warnings that hold whatever the review: a run cut short, records that cannot be read. */
+function warnings(rv: RunReview): string {
+  const incomplete = rv.complete
+    ? ''
+    : `<div class="banner banner--bad" data-testid="incomplete"><b>Incomplete run:</b> ${e(INCOMPLETE_TEXT)}.</div>`;
+  return incomplete + malformedBanner(rv.malformed, 'run');
+}
+
 function banner(rv: RunReview, runHref: string): string {
+  return warnings(rv) + reviewBanner(rv, runHref);
+}
+
+function reviewBanner(rv: RunReview, runHref: string): string {
   if (rv.provisional) {
     const decided = rv.decisionRecord === null;
     return `<div class="banner banner--warn" data-testid="provisional">

@@ -42,7 +42,34 @@ export interface RunListItem {
   decision: DecisionSummary | null;
   /** When there is no decision record: the decision the evidence gives now (not a decision). */
   provisional: ReviewResult['decision'] | null;
+  /**
+   * False when the run has no decision record. `golive run` appends a run with its decision in
+   * one transaction, so such a run was cut short (or comes from an older golive): its evidence
+   * may be partial.
+   */
+  complete: boolean;
+  /** Records of this run the store cannot read (written into the database directly). */
+  malformed: Unreadable[];
 }
+
+/** A record the store holds but cannot read: left out of reviews, shown so. */
+export interface Unreadable {
+  id: string;
+  seq: number;
+  runId: string;
+  kind: string;
+  why: string;
+}
+
+export function unreadable(records: readonly EvidenceRecord[]): Unreadable[] {
+  return records
+    .filter((r) => r.malformed !== undefined)
+    .map((r) => ({ id: r.id, seq: r.seq, runId: r.runId, kind: r.kind, why: r.malformed! }));
+}
+
+/** The records a review can weigh: unreadable ones are reported instead (unreadable()). */
+const readable = (records: readonly EvidenceRecord[]) =>
+  records.filter((r) => r.malformed === undefined);
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -84,7 +111,8 @@ function latestDecision(records: readonly EvidenceRecord[]) {
   return undefined;
 }
 
-function summarise(runId: string, records: readonly EvidenceRecord[], now: Date): RunListItem {
+function summarise(runId: string, all: readonly EvidenceRecord[], now: Date): RunListItem {
+  const records = readable(all);
   const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as Record<RecordKind, number>;
   for (const r of records) counts[r.kind]++;
   const outcomes = countOutcomes(
@@ -96,9 +124,9 @@ function summarise(runId: string, records: readonly EvidenceRecord[], now: Date)
   const d = latestDecision(records);
   return {
     id: runId,
-    started: records[0]!.createdAt,
-    lastRecordAt: records[records.length - 1]!.createdAt,
-    records: records.length,
+    started: all[0]!.createdAt,
+    lastRecordAt: all[all.length - 1]!.createdAt,
+    records: all.length,
     counts,
     outcomes,
     decision: d
@@ -110,20 +138,27 @@ function summarise(runId: string, records: readonly EvidenceRecord[], now: Date)
         }
       : null,
     provisional: d ? null : reviewOf(runId, records, now, true).review.decision,
+    complete: records.some((r) => r.kind === 'decision'),
+    malformed: unreadable(all),
   };
 }
 
-/** Every run, newest first. */
-export async function listRuns(store: EvidenceStore, now: Date): Promise<RunListItem[]> {
+/** Every run, newest first, and every record the store cannot read (named, not fatal). */
+export async function listRuns(
+  store: EvidenceStore,
+  now: Date,
+): Promise<{ runs: RunListItem[]; malformed: Unreadable[] }> {
+  const all = await store.list();
   const byRun = new Map<string, EvidenceRecord[]>();
-  for (const r of await store.list()) {
+  for (const r of all) {
     const list = byRun.get(r.runId);
     if (list) list.push(r);
     else byRun.set(r.runId, [r]);
   }
-  return [...byRun.entries()]
+  const runs = [...byRun.entries()]
     .map(([id, recs]) => summarise(id, recs, now))
     .sort((a, b) => b.started.localeCompare(a.started) || a.id.localeCompare(b.id));
+  return { runs, malformed: unreadable(all) };
 }
 
 /** A run's records in append order; 404 when the store has none. */
@@ -156,6 +191,10 @@ export interface RunReview {
   /** Records of a review kind left out because their content has the wrong shape. */
   rejected: { id: string; why: string }[];
   run: Partial<RunInfo>;
+  /** False when the run has no decision record: cut short while recording, evidence partial. */
+  complete: boolean;
+  /** Records of the run the store cannot read, left out of the review. */
+  malformed: Unreadable[];
 }
 
 const REVIEW_KINDS: readonly string[] = ['check', 'attestation', 'waiver'];
@@ -167,12 +206,17 @@ const REVIEW_KINDS: readonly string[] = ['check', 'attestation', 'waiver'];
  */
 export function reviewOf(
   runId: string,
-  records: readonly EvidenceRecord[],
+  all: readonly EvidenceRecord[],
   now: Date,
   forceProvisional = false,
 ): RunReview {
+  const records = readable(all);
   const { evidence, rejected } = evidenceFromRecords(records);
   const d = latestDecision(records);
+  const state = {
+    complete: records.some((r) => r.kind === 'decision'),
+    malformed: unreadable(all),
+  };
   if (d && !forceProvisional) {
     return {
       runId,
@@ -184,6 +228,7 @@ export function reviewOf(
         .map((r) => r.id),
       rejected,
       run: d.run ?? {},
+      ...state,
     };
   }
   const review = evaluateReview({
@@ -200,16 +245,18 @@ export function reviewOf(
     evidenceAfterDecision: [],
     rejected,
     run: d?.run ?? {},
+    ...state,
   };
 }
 
 /** Everything renderHtml needs for a run page. */
 export async function reportInputFor(
   store: EvidenceStore,
-  records: readonly EvidenceRecord[],
+  all: readonly EvidenceRecord[],
   rv: RunReview,
   version: string,
 ): Promise<ReportInput> {
+  const records = readable(all);
   const checks: ReportCheck[] = records
     .filter((r) => r.kind === 'check' && isObj(r.content))
     .map((r) => {
@@ -230,8 +277,8 @@ export async function reportInputFor(
   }
   const run: RunInfo = {
     id: rv.runId,
-    startedAt: rv.run.startedAt ?? records[0]!.createdAt,
-    finishedAt: rv.run.finishedAt ?? records[records.length - 1]!.createdAt,
+    startedAt: rv.run.startedAt ?? all[0]!.createdAt,
+    finishedAt: rv.run.finishedAt ?? all[all.length - 1]!.createdAt,
     target: rv.run.target ?? '(target not recorded)',
     toolVersion: rv.run.toolVersion ?? version,
   };

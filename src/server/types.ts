@@ -5,6 +5,7 @@
  * (segregation of duties, the same rule golive checks at the site: compliance.roles-duties).
  */
 import type { EvidenceStore } from '../evidence/index.js';
+import type { SignInLimits } from './rate-limit.js';
 
 export const ROLES = ['viewer', 'attestor', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -51,4 +52,17 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   bodyLimit?: number;
+  /** Address the server binds to (default 127.0.0.1); also a host name it answers to. */
+  host?: string;
+  /**
+   * Host names answered besides the defaults (loopback names and the bound address, or this
+   * machine's name and addresses when bound to all interfaces); anything else gets 421.
+   */
+  allowedHosts?: string[];
+  /** Serve HTTPS with this key and certificate (PEM); session cookies are then `Secure`. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Mark session cookies `Secure` on plain HTTP too: behind a TLS-terminating proxy. */
+  secureCookies?: boolean;
+  /** Failed sign-ins allowed per address and per account (default DEFAULT_SIGN_IN_LIMITS). */
+  signInLimits?: SignInLimits;
 }

@@ -11,7 +11,8 @@ import { ApiError, toApiError } from './errors.js';
 import { loginPage, runsPage } from './pages.js';
 import { renderRunPage } from './run-page.js';
 import { listRuns, reportInputFor, reviewOf, runRecords } from './runs.js';
-import { findUserByToken } from './users.js';
+import { tooMany } from './rate-limit.js';
+import { findUserByToken, userNamed } from './users.js';
 
 type RunReq = FastifyRequest<{ Params: { runId: string }; Querystring: Record<string, string> }>;
 type Form = Record<string, string | undefined>;
@@ -48,8 +49,12 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/favicon.ico', cfg('public'), async (_req, reply) => reply.code(204).send());
 
   app.get('/', cfg('read'), async (req, reply) => {
-    const [runs, verify] = [await listRuns(store, ctx.clock()), await store.verify()];
-    return html(reply, runsPage(runs, verify, req.golive.who, req.golive.session?.csrf));
+    const { runs, malformed } = await listRuns(store, ctx.clock());
+    const verify = await store.verify();
+    return html(
+      reply,
+      runsPage({ runs, malformed, verify, who: req.golive.who, csrf: req.golive.session?.csrf }),
+    );
   });
 
   const showRun = async (
@@ -140,32 +145,55 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
     html(reply, loginPage({ next: safeNext(req.query.next), readOnly: !ctx.users })),
   );
 
+  /** Secure cookies over TLS, or when told a TLS proxy is in front (req.protocol trusts no header). */
+  const secure = (req: FastifyRequest) => ctx.secureCookies || req.protocol === 'https';
+
   app.post('/login', cfg('public'), async (req, reply) => {
     const f = form(req);
     const next = safeNext(f.next);
-    const user = ctx.users && f.token ? findUserByToken(ctx.users, f.token.trim()) : undefined;
-    if (!user) {
-      req.golive.detail = 'sign-in failed';
-      const error = ctx.users ? 'That token is not valid.' : undefined;
-      return html(
-        reply,
-        loginPage({ next, readOnly: !ctx.users, ...(error ? { error } : {}) }),
-        401,
-      );
+    if (!ctx.users) return html(reply, loginPage({ next, readOnly: true }), 401);
+    const name = f.name?.slice(0, 120);
+    const address = req.socket.remoteAddress ?? '(unknown)';
+    // The account the form names, if it exists: its failures count against it (rate-limit.ts).
+    const named = name === undefined ? undefined : userNamed(ctx.users, name);
+    const refusal = ctx.limiter.check(address, named?.name);
+    if (refusal) {
+      req.golive.detail = `sign-in refused: too many failures (${refusal.scope})`;
+      const api = tooMany(refusal);
+      reply.header('retry-after', String(refusal.retryAfterS));
+      const error = `${api.message[0]!.toUpperCase()}${api.message.slice(1)}; ${api.extra.hint}.`;
+      return html(reply, loginPage({ next, readOnly: false, error, name }), 429);
     }
+    const user = f.token ? findUserByToken(ctx.users, f.token.trim()) : undefined;
+    if (!user || user !== named) {
+      ctx.limiter.failed(address, named?.name);
+      req.golive.detail = named ? `sign-in failed for "${named.name}"` : 'sign-in failed';
+      const error = 'That name and token do not match a user.';
+      return html(reply, loginPage({ next, readOnly: false, error, name }), 401);
+    }
+    ctx.limiter.succeeded(user.name);
     const s = ctx.sessions.create(user);
     req.golive.who = { name: user.name, role: user.role, via: 'session' };
     req.golive.detail = 'signed in';
-    return reply.header('set-cookie', sessionCookie(s.id, SESSION_MAX_AGE_S)).redirect(next, 303);
+    return reply
+      .header('set-cookie', sessionCookie(s.id, SESSION_MAX_AGE_S, secure(req)))
+      .redirect(next, 303);
   });
 
+  // Signing out ends the session on the server, not only in this browser, and needs the form's
+  // CSRF token: another site must not be able to sign the user out either.
   app.post('/logout', cfg('public'), async (req, reply) => {
     const s = req.golive.session;
-    const f = form(req);
-    if (s && f._csrf && sameSecret(f._csrf, s.csrf)) {
+    if (s) {
+      const f = form(req);
+      if (!(f._csrf && sameSecret(f._csrf, s.csrf))) {
+        throw new ApiError(403, 'E_CSRF', 'the sign-out form is stale or came from another site', {
+          hint: 'use Sign out on a dashboard page; you are still signed in',
+        });
+      }
       ctx.sessions.delete(s.id);
       req.golive.detail = 'signed out';
     }
-    return reply.header('set-cookie', sessionCookie('', 0)).redirect('/login', 303);
+    return reply.header('set-cookie', sessionCookie('', 0, secure(req))).redirect('/login', 303);
   });
 }

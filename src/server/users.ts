@@ -40,7 +40,8 @@ export function loadUsers(file: string): User[] {
   const hashes = new Set<string>();
   return value.users.map((u, i) => {
     const hash = u.token_sha256.toLowerCase();
-    if (names.has(u.name)) {
+    // Sign-in matches names regardless of case and spacing, so those must differ too.
+    if (names.has(normalName(u.name))) {
       throw new UserError('E_USERS', `user "${u.name}" is listed twice`, {
         location: { file, path: `users[${i}].name` },
         hint: 'give each person one entry',
@@ -52,7 +53,7 @@ export function loadUsers(file: string): User[] {
         hint: 'every person needs their own token (shared accounts defeat the audit log)',
       });
     }
-    names.add(u.name);
+    names.add(normalName(u.name));
     hashes.add(hash);
     return { name: u.name, role: u.role, tokenSha256: hash };
   });
@@ -67,4 +68,12 @@ export function findUserByToken(users: readonly User[], token: string): User | u
     if (timingSafeEqual(presented, Buffer.from(u.tokenSha256, 'hex')) && !found) found = u;
   }
   return found;
+}
+
+const normalName = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** The user with this name (case and spacing aside), as typed at sign-in. */
+export function userNamed(users: readonly User[], name: string): User | undefined {
+  const n = normalName(name);
+  return users.find((u) => normalName(u.name) === n);
 }

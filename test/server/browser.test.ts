@@ -12,6 +12,7 @@ import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { HOSTILE } from '../report/fixture.js';
 import {
   MISSING_ATTESTATION,
+  NAMES,
   RUN_COND,
   RUN_DECIDED,
   RUN_NOGO,
@@ -66,6 +67,7 @@ describe.skipIf(!chromiumAvailable)('dashboard in headless Chromium', () => {
 
   it('signs in and shows the runs list with decision chips', async () => {
     await page.goto(`${h.url}/`);
+    await page.locator('input[name="name"]').fill(NAMES.approver);
     await page.locator('input[name="token"]').fill(TOKENS.approver);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${h.url}/`);

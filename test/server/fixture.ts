@@ -13,7 +13,7 @@ import { appendCheck, openEvidenceStore, type EvidenceStore } from '../../src/ev
 import { steppingClock } from '../../src/evidence/testing.js';
 import { evaluateReview, evidenceFromRecords, STANDARD_TEMPLATE } from '../../src/review/index.js';
 import { hashToken, startServer, type RunningServer } from '../../src/server/index.js';
-import type { Role } from '../../src/server/index.js';
+import type { Role, ServerOptions } from '../../src/server/index.js';
 import { CHECKS, EXCHANGES } from '../report/fixture.js';
 
 export const RUN_NOGO = 'run-2026-11-27-nogo';
@@ -133,7 +133,9 @@ export interface Harness {
   cleanup(): Promise<void>;
 }
 
-export async function startHarness(opts: { withUsers?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { withUsers?: boolean; server?: Partial<ServerOptions> } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'golive-serve-'));
   const store = await seedStore(join(dir, 'evidence.db'));
   let users;
@@ -150,6 +152,7 @@ export async function startHarness(opts: { withUsers?: boolean } = {}): Promise<
     version: '0.0.0-test',
     host: '127.0.0.1',
     port: 0,
+    ...opts.server,
   });
   const url = server.url.replace(/\/$/, '');
   return {

@@ -31,7 +31,11 @@ async function signIn(role: keyof typeof TOKENS): Promise<string> {
   const res = await h.call('/login', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token: TOKENS[role], next: `/runs/${RUN_COND}` }).toString(),
+    body: new URLSearchParams({
+      name: NAMES[role],
+      token: TOKENS[role],
+      next: `/runs/${RUN_COND}`,
+    }).toString(),
   });
   expect(res.status).toBe(303);
   expect(res.headers.get('location')).toBe(`/runs/${RUN_COND}`);
@@ -51,6 +55,7 @@ describe('browser pages with a users file', () => {
       `/login?next=${encodeURIComponent(`/runs/${RUN_NOGO}`)}`,
     );
     const login = await (await h.call(res.headers.get('location')!)).text();
+    expect(login).toContain('name="name"');
     expect(login).toContain('name="token"');
     expect(login).toContain(`name="next" value="/runs/${RUN_NOGO}"`);
   });
@@ -59,11 +64,11 @@ describe('browser pages with a users file', () => {
     const res = await h.call('/login', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'token=nope&next=%2F%2Fevil.example',
+      body: `name=${encodeURIComponent(NAMES.viewer)}&token=nope&next=%2F%2Fevil.example`,
     });
     expect(res.status).toBe(401);
     const html = await res.text();
-    expect(html).toContain('That token is not valid.');
+    expect(html).toContain('That name and token do not match a user.');
     expect(html).toContain('name="next" value="/"');
   });
 

@@ -2,6 +2,7 @@
  * `golive serve`: the web dashboard over an evidence store (docs/dashboard.md).
  * `golive serve --hash-token` makes a token and the hash to put in the users file.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { isPostgresUrl, openEvidenceStore, resolveStoreLocation } from '../../evidence/index.js';
@@ -19,6 +20,34 @@ interface ServeOpts {
   auditLog?: string;
   hashToken?: boolean;
   quiet?: boolean;
+  allowedHost: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  secureCookies?: boolean;
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+/** The PEM files for --tls-cert/--tls-key: both or neither, readable. */
+function readTls(opts: ServeOpts): { key: Buffer; cert: Buffer } | undefined {
+  if (!opts.tlsCert && !opts.tlsKey) return undefined;
+  if (!opts.tlsCert || !opts.tlsKey) {
+    throw new UserError('E_TLS', 'TLS needs both a certificate and its key', {
+      hint: 'pass --tls-cert FILE and --tls-key FILE (PEM)',
+    });
+  }
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new UserError('E_TLS', `cannot read the TLS ${what}`, {
+        location: { file },
+        hint: `${(e as NodeJS.ErrnoException).code ?? 'error'}: check the path and permissions`,
+        cause: e,
+      });
+    }
+  };
+  return { cert: read(opts.tlsCert, 'certificate'), key: read(opts.tlsKey, 'key') };
 }
 
 async function readStdin(): Promise<string> {
@@ -63,6 +92,15 @@ export const register: RegisterCommand = (program, setExit) => {
       '--audit-log <file>',
       'SQLite file of the dashboard audit log (default: dashboard-audit.db next to the store)',
     )
+    .option(
+      '--allowed-host <name>',
+      'a host name the dashboard answers to besides loopback and the bound address (repeatable)',
+      collect,
+      [],
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--secure-cookies', 'mark session cookies Secure on plain HTTP (a TLS proxy in front)')
     .option('--hash-token', 'print a new token and its SHA-256 (or hash a token read from stdin)')
     .option('--quiet', 'do not print one line per request')
     .action(async (opts: ServeOpts) => {
@@ -73,6 +111,7 @@ export const register: RegisterCommand = (program, setExit) => {
       }
       const port = parsePort(opts.port);
       const users = opts.users ? loadUsers(opts.users) : undefined;
+      const tls = readTls(opts);
       const location = resolveStoreLocation({ flag: opts.store, env: process.env });
       const auditFile =
         opts.auditLog ??
@@ -89,6 +128,9 @@ export const register: RegisterCommand = (program, setExit) => {
           version: VERSION,
           host: opts.host,
           port,
+          allowedHosts: opts.allowedHost,
+          ...(tls ? { tls } : {}),
+          secureCookies: opts.secureCookies === true,
           log: (line) => {
             if (!opts.quiet || line.startsWith('internal') || line.startsWith('audit'))
               process.stderr.write(`${line}\n`);
@@ -97,6 +139,12 @@ export const register: RegisterCommand = (program, setExit) => {
       } catch (err) {
         await store.close();
         const code = (err as NodeJS.ErrnoException).code;
+        if (tls && /^ERR_OSSL|^ERR_SSL/.test(code ?? '')) {
+          throw new UserError('E_TLS', `the TLS certificate or key is not usable (${code})`, {
+            location: { file: opts.tlsCert! },
+            hint: 'pass a PEM certificate and the private key that belongs to it',
+          });
+        }
         if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
           throw new UserError('E_LISTEN', `cannot listen on ${opts.host}:${port} (${code})`, {
             hint:
@@ -113,9 +161,10 @@ export const register: RegisterCommand = (program, setExit) => {
         out('  no --users file: read-only, answering loopback requests (this machine) only');
       } else {
         out(`  users: ${users.length} from ${opts.users}`);
-        if (!isLoopbackHost(opts.host))
-          out('  plain HTTP beyond this machine: put a TLS-terminating proxy in front');
+        if (!isLoopbackHost(opts.host) && !tls && !opts.secureCookies)
+          out('  plain HTTP beyond this machine: use --tls-cert/--tls-key or a TLS proxy in front');
       }
+      if (opts.allowedHost.length) out(`  also answers to: ${opts.allowedHost.join(', ')}`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
