@@ -24,25 +24,6 @@ export function piece(s: string, sep: string, k: number): string | undefined {
   return s.slice(start, end);
 }
 
-/**
- * Bounds of the k-th (1-based) piece of s[from, to) split on `sep`: sets PIECE_START and
- * PIECE_END and returns true, or returns false when there are fewer pieces. No substring made.
- */
-let PIECE_START = 0;
-let PIECE_END = 0;
-function pieceBounds(s: string, from: number, to: number, sep: string, k: number): boolean {
-  let start = from;
-  for (let i = 1; i < k; i++) {
-    const j = s.indexOf(sep, start);
-    if (j === -1 || j >= to) return false;
-    start = j + 1;
-  }
-  const end = s.indexOf(sep, start);
-  PIECE_START = start;
-  PIECE_END = end === -1 || end > to ? to : end;
-  return true;
-}
-
 /** Reads values of one message's segments (fields[n] is field n; for MSH, fields[n - 1]). */
 export class FieldReader {
   readonly msg: Hl7Message;
@@ -126,29 +107,49 @@ export class FieldReader {
     return v;
   }
 
-  /** CX repetitions (PID-3, MRG-1): id (CX.1), authority (CX.4.1), type (CX.5). */
+  /**
+   * CX repetitions (PID-3, MRG-1): id (CX.1), authority (CX.4.1), type (CX.5).
+   * Every search is bounded by the field: the next component and sub-component separators are
+   * kept across repetitions and searched again only once passed, so a field is scanned once per
+   * separator kind however many repetitions it holds (searching each repetition's components
+   * with an unbounded indexOf ran to the next `^` past it: quadratic on a field of repetitions
+   * without components, docs/decisions/013-bounded-readers.md).
+   */
   cx(f: readonly string[], n: number): Identifier[] {
     const raw = f[n];
     if (!raw) return [];
     const out: Identifier[] = [];
-    const { comp, sub } = this;
-    // Repetition by repetition, cutting out only the three values kept.
-    for (let from = 0; from <= raw.length;) {
-      let to = raw.indexOf(this.rep, from);
-      if (to === -1) to = raw.length;
-      pieceBounds(raw, from, to, comp, 1);
-      const id = this.dec(raw.slice(PIECE_START, PIECE_END));
-      if (id) {
-        let authority: string | undefined;
-        if (pieceBounds(raw, from, to, comp, 4)) {
-          pieceBounds(raw, PIECE_START, PIECE_END, sub, 1);
-          authority = this.dec(raw.slice(PIECE_START, PIECE_END));
+    const { comp, sub, rep } = this;
+    const len = raw.length;
+    let nextComp = -1;
+    let nextSub = -1;
+    for (let from = 0; from <= len;) {
+      let to = raw.indexOf(rep, from);
+      if (to === -1) to = len;
+      // Components 1 to 5 of this repetition, raw[start, end) each.
+      let id: string | undefined;
+      let authority: string | undefined;
+      let type: string | undefined;
+      for (let k = 1, start = from; k <= 5; k++) {
+        if (nextComp < start) {
+          nextComp = raw.indexOf(comp, start);
+          if (nextComp === -1) nextComp = len;
         }
-        const type = pieceBounds(raw, from, to, comp, 5)
-          ? this.dec(raw.slice(PIECE_START, PIECE_END))
-          : undefined;
-        out.push({ id, authority, type });
+        const end = nextComp < to ? nextComp : to;
+        if (k === 1) {
+          id = this.dec(raw.slice(start, end));
+          if (!id) break;
+        } else if (k === 4) {
+          if (nextSub < start) {
+            nextSub = raw.indexOf(sub, start);
+            if (nextSub === -1) nextSub = len;
+          }
+          authority = this.dec(raw.slice(start, nextSub < end ? nextSub : end));
+        } else if (k === 5) type = this.dec(raw.slice(start, end));
+        if (end === to) break;
+        start = end + 1;
       }
+      if (id) out.push({ id, authority, type });
       from = to + 1;
     }
     return out;
