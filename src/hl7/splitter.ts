@@ -173,8 +173,8 @@ export class MessageSplitter {
    * that may never end (a device, a pipe) stops when this passes its limit.
    */
   get bytesWithoutMessage(): number {
-    if (this.msgOpen && !this.oversized) return this.msgOffset - this.lastMessageEnd;
-    return this.base - this.lastMessageEnd;
+    const since = this.msgOpen && !this.oversized ? this.msgOffset : this.base;
+    return Math.max(0, since - this.lastMessageEnd);
   }
 
   push(chunk: Uint8Array): void {
@@ -554,7 +554,8 @@ export class MessageSplitter {
       }
       this.accLen = 0;
     }
-    this.lastMessageEnd = this.msgEnd;
+    // Past the line end that closed its last line (if the stream has one).
+    this.lastMessageEnd = this.msgEnd + 1;
     this.index++;
     this.opts.onMessage({ bytes: out, offset: this.msgOffset, index: this.index });
   }

@@ -63,6 +63,24 @@ export interface ReadOptions {
   extensions?: readonly string[];
   /** Largest message kept (default 64 MiB); larger ones become garbage items. */
   maxMessageBytes?: number;
+  /**
+   * Stop with E_HL7_NO_MESSAGE once this many bytes in a row hold no message (garbage, blank
+   * runs, an oversized message): for readers of input that may never end, like `hl7 inspect`
+   * on a device. Unset: read to the end, reporting garbage items (lint).
+   */
+  maxBytesWithoutMessage?: number;
+}
+
+/** The error for input with no message structure within a reader's limit. */
+export function noMessageError(file: string, offset: number, bytes: number): UserError {
+  return new UserError(
+    'E_HL7_NO_MESSAGE',
+    `no HL7 v2 message in ${bytes} bytes from offset ${offset}; stopped reading`,
+    {
+      location: { file, offset },
+      hint: 'an HL7 v2 message starts with a line "MSH|^~\\&|..."; check that this is an HL7 file (not a device or binary data) and that its messages are under the size cap',
+    },
+  );
 }
 
 export const HL7_EXTENSIONS: readonly string[] = [
@@ -253,13 +271,18 @@ export async function* readHl7Stream(
     onMessage: (m) => queue.push(m),
     onGarbage: (g) => queue.push({ kind: 'garbage', file, ...g }),
   });
+  let fileBytes = 0;
   try {
     for await (const chunk of stream) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+      fileBytes += bytes.length;
       splitter.push(bytes);
       progress.bytesRead += bytes.length;
       progress.messages += queue.length;
       yield* drain();
+      const stray = splitter.bytesWithoutMessage;
+      if (opts.maxBytesWithoutMessage !== undefined && stray > opts.maxBytesWithoutMessage)
+        throw noMessageError(file, fileBytes - stray, stray);
       opts.onProgress?.({
         file,
         bytesRead: progress.bytesRead,

@@ -192,8 +192,7 @@ describe('splitter: the cap applies mid-line', () => {
     expect(messages.map((m) => Buffer.from(m.bytes).toString('latin1'))).toEqual([
       'MSH|^~\\&|A|B|||20260101||ADT^A01|OK|P|2.5.1\r',
     ]);
-    // Only the line end after the message is outside it.
-    expect(s.bytesWithoutMessage).toBe(1);
+    expect(s.bytesWithoutMessage).toBe(0);
   });
 
   it('reports a blank run (NULs) longer than the cap as non-segment bytes instead of skipping it', () => {

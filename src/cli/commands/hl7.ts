@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { messageType, type Hl7Message } from '../../hl7/index.js';
 import type { RegisterCommand } from '../command-types.js';
-import { readMessageFile } from '../read-messages.js';
+import { streamMessageFile } from '../read-messages.js';
 
 interface FieldView {
   path: string;
@@ -58,55 +58,80 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'HL7 v2 files: one message, many (newline, MLLP-framed) or FHS/BHS batches',
     )
     .option('--json', 'print JSON instead of text')
-    .action((files: string[], opts: { json?: boolean }) => {
-      const out: unknown[] = [];
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      // Streamed: each message is printed as it is read, so memory holds one message however
+      // large the input; a JSON array is written element by element (same text as one
+      // JSON.stringify(array, null, 2)) and closed even when reading stops with an error.
+      const json = opts.json ? new JsonArrayWriter((s) => process.stdout.write(s)) : undefined;
       let bad = 0;
-      for (const file of files) {
-        const { messages, garbage } = readMessageFile(file);
-        for (const g of garbage) {
-          bad++;
-          process.stderr.write(
-            `${file}: skipped ${g.length} bytes at offset ${g.offset} that are not part of a message ("${g.preview}")\n`,
-          );
-        }
-        for (const m of messages) {
-          if (!m.message) {
-            bad++;
-            const e = m.error ?? new UserError('E_HL7_PARSE', 'unreadable');
-            process.stderr.write(
-              `${file} message #${m.index} (offset ${m.offset}): ${e.message}\n`,
-            );
-            continue;
-          }
-          const t = messageType(m.message);
-          const segments = fieldsOf(m.message);
-          if (opts.json) {
-            out.push({
-              file,
-              index: m.index,
-              offset: m.offset,
-              type: `${t.code}^${t.trigger}`,
-              controlId: m.message.get('MSH-10'),
-              version: m.message.get('MSH-12'),
-              problems: m.message.problems,
-              segments,
-            });
-            continue;
-          }
-          process.stdout.write(
-            `${file} #${m.index} @${m.offset}  ${t.code}^${t.trigger}  MSH-10=${m.message.get('MSH-10') ?? '(none)'}  v${m.message.get('MSH-12') ?? '?'}  ${segments.length} segments\n`,
-          );
-          for (const p of m.message.problems) process.stdout.write(`  ! ${p}\n`);
-          for (const s of segments) {
-            process.stdout.write(
-              `  ${s.occurrence > 1 ? `${s.segment}[${s.occurrence}]` : s.segment}\n`,
-            );
-            for (const f of s.fields)
-              process.stdout.write(`    ${f.path.padEnd(18)} ${JSON.stringify(f.value)}\n`);
+      try {
+        for (const file of files) {
+          for await (const m of streamMessageFile(file)) {
+            if ('kind' in m) {
+              bad++;
+              process.stderr.write(
+                `${file}: skipped ${m.length} bytes at offset ${m.offset} that are not part of a message${m.reason === 'oversized' ? ' (a message over the size cap)' : ''} ("${m.preview}")\n`,
+              );
+              continue;
+            }
+            if (!m.message) {
+              bad++;
+              const e = m.error ?? new UserError('E_HL7_PARSE', 'unreadable');
+              process.stderr.write(
+                `${file} message #${m.index} (offset ${m.offset}): ${e.message}\n`,
+              );
+              continue;
+            }
+            if (json) json.add(inspectJson(file, m.index, m.offset, m.message));
+            else printMessage(file, m.index, m.offset, m.message);
           }
         }
+      } finally {
+        json?.end();
       }
-      if (opts.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       setExit(bad > 0 ? 1 : 0);
     });
 };
+
+function inspectJson(file: string, index: number, offset: number, msg: Hl7Message): unknown {
+  const t = messageType(msg);
+  return {
+    file,
+    index,
+    offset,
+    type: `${t.code}^${t.trigger}`,
+    controlId: msg.get('MSH-10'),
+    version: msg.get('MSH-12'),
+    problems: msg.problems,
+    segments: fieldsOf(msg),
+  };
+}
+
+function printMessage(file: string, index: number, offset: number, msg: Hl7Message): void {
+  const t = messageType(msg);
+  const segments = fieldsOf(msg);
+  process.stdout.write(
+    `${file} #${index} @${offset}  ${t.code}^${t.trigger}  MSH-10=${msg.get('MSH-10') ?? '(none)'}  v${msg.get('MSH-12') ?? '?'}  ${segments.length} segments\n`,
+  );
+  for (const p of msg.problems) process.stdout.write(`  ! ${p}\n`);
+  for (const s of segments) {
+    process.stdout.write(`  ${s.occurrence > 1 ? `${s.segment}[${s.occurrence}]` : s.segment}\n`);
+    for (const f of s.fields)
+      process.stdout.write(`    ${f.path.padEnd(18)} ${JSON.stringify(f.value)}\n`);
+  }
+}
+
+/** Writes a JSON array one element at a time, as JSON.stringify(array, null, 2) would. */
+class JsonArrayWriter {
+  private count = 0;
+  constructor(private readonly write: (s: string) => void) {}
+
+  add(item: unknown): void {
+    const text = JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
+    this.write(`${this.count++ === 0 ? '[\n  ' : ',\n  '}${text}`);
+  }
+
+  end(): void {
+    this.write(this.count === 0 ? '[]\n' : '\n]\n');
+  }
+}
