@@ -44,15 +44,25 @@ export function formatDuration(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
+/**
+ * DURATION_RE (or a bare number of milliseconds) for the JSON Schema: an editor flags `30 min`
+ * as you type. Validation itself is parseDuration's, in the transform below.
+ */
+export const DURATION_PATTERN = '^(?:\\d+|(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h|d))+)$';
+
 /** Zod type for a duration: accepts `10s`/`2m`/ms number, outputs milliseconds. */
 export const durationSchema = z
-  .union([z.string(), z.number()])
+  .union([
+    // `pattern` and `minimum` only reach the JSON Schema (zod passes metadata through).
+    z.string().meta({ pattern: DURATION_PATTERN }),
+    z.number().meta({ minimum: 0 }),
+  ])
   .transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${v}" is not a duration (write e.g. 500ms, 10s, 2m, 1h30m)`,
+        message: `${JSON.stringify(v)} is not a duration: write 500ms, 10s, 2m, 1h or 1h30m (no spaces; a number alone is milliseconds)`,
       });
       return z.NEVER;
     }

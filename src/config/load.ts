@@ -5,7 +5,8 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { loadYamlFile, loadYamlText } from '../inputs/yaml.js';
+import { parseYamlText, readTextFile } from '../inputs/yaml.js';
+import { ConfigError, describeIssues } from './problems.js';
 import { configSchema, type GoliveConfig } from './schema.js';
 
 export interface LoadedConfig {
@@ -21,9 +22,24 @@ export function defaultConfig(): GoliveConfig {
   return configSchema.parse({});
 }
 
+/**
+ * Parse and validate the text of golive.yaml. YAML syntax and safety (duplicate keys, aliases,
+ * prototype keys) are refused as for every input; schema problems come all at once, each at its
+ * own line and column, in plain words (problems.ts).
+ */
+function validate(text: string, file: string): GoliveConfig {
+  const { data, doc, lines } = parseYamlText(text, file);
+  const parsed = configSchema.safeParse(data ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    file,
+    describeIssues(parsed.error.issues, { file, doc, lines, data: data ?? {} }, configSchema),
+  );
+}
+
 /** Read and validate golive.yaml, then apply environment overrides. */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const { value } = loadYamlFile(file, configSchema);
+  const value = validate(readTextFile(file), file);
   return { config: applyEnv(value, env), file, baseDir: dirname(resolve(file)) };
 }
 
@@ -33,7 +49,7 @@ export function loadConfigText(
   file = 'golive.yaml',
   env: NodeJS.ProcessEnv = {},
 ): LoadedConfig {
-  const { value } = loadYamlText(text, file, configSchema);
+  const value = validate(text, file);
   return { config: applyEnv(value, env), file, baseDir: dirname(resolve(file)) };
 }
 

@@ -14,7 +14,7 @@ import {
   reviewSection,
 } from './sections.js';
 
-const port = z.number().int().min(0).max(65535);
+const port = z.number().int().min(0).max(65535).meta({ description: 'TCP port (0-65535).' });
 const host = z.string().min(1).meta({ description: 'Host name or IP address.' });
 
 const mllpTls = z
@@ -24,14 +24,19 @@ const mllpTls = z
       .array(z.string())
       .optional()
       .meta({ description: 'Accept only these certificate SHA-256 fingerprints.' }),
-    servername: z.string().optional(),
+    servername: z.string().optional().meta({
+      description:
+        'Name the certificate must carry (TLS SNI and host check) when it differs from host.',
+    }),
   })
   .meta({ description: 'MLLP over TLS (optional).' });
 
 export const mllpEndpointSchema = z.strictObject({
   host: host.default('127.0.0.1'),
-  port,
-  connectTimeout: durationSchema.default(5000),
+  port: port.meta({ description: 'TCP port of the MLLP receiver (required).' }),
+  connectTimeout: durationSchema
+    .default(5000)
+    .meta({ description: 'How long to wait for the TCP (and TLS) connection.' }),
   ackTimeout: durationSchema
     .default(10_000)
     .meta({ description: 'How long to wait for each acknowledgement.' }),
@@ -40,17 +45,19 @@ export const mllpEndpointSchema = z.strictObject({
 
 export const fhirAuthSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('none') }),
     z.strictObject({
-      type: z.literal('basic'),
-      username: z.string().min(1),
+      type: z.literal('none').meta({ description: 'No authentication.' }),
+    }),
+    z.strictObject({
+      type: z.literal('basic').meta({ description: 'HTTP Basic authentication.' }),
+      username: z.string().min(1).meta({ description: 'HTTP Basic user name.' }),
       passwordEnv: z
         .string()
         .min(1)
         .meta({ description: 'Name of the environment variable holding the password.' }),
     }),
     z.strictObject({
-      type: z.literal('bearer'),
+      type: z.literal('bearer').meta({ description: 'A bearer token (OAuth 2.0 access token).' }),
       tokenEnv: z
         .string()
         .min(1)
@@ -65,7 +72,9 @@ export const fhirAuthSchema = z
 export const fhirEndpointSchema = z.strictObject({
   baseUrl: z.url().meta({ description: 'FHIR R4 base URL, e.g. https://ehr.test/fhir/R4' }),
   auth: fhirAuthSchema.default({ type: 'none' }),
-  timeout: durationSchema.default(10_000),
+  timeout: durationSchema
+    .default(10_000)
+    .meta({ description: 'How long to wait for each FHIR answer.' }),
   retries: z
     .number()
     .int()
@@ -76,30 +85,46 @@ export const fhirEndpointSchema = z.strictObject({
 });
 
 /** A control hook: an HTTP request or a command run without a shell. */
+const hookTimeout = durationSchema
+  .default(30_000)
+  .meta({ description: 'How long the action may take before it counts as failed.' });
+
 export const hookSchema = z.union([
   z.strictObject({
-    http: z.strictObject({
-      url: z.url(),
-      method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('POST'),
-      headers: z.record(z.string(), z.string()).optional(),
-      body: z.string().optional(),
-    }),
-    timeout: durationSchema.default(30_000),
+    http: z
+      .strictObject({
+        url: z.url().meta({ description: 'URL to call; a 2xx answer means done.' }),
+        method: z
+          .enum(['GET', 'POST', 'PUT', 'DELETE'])
+          .default('POST')
+          .meta({ description: 'HTTP method (default POST).' }),
+        headers: z
+          .record(z.string(), z.string())
+          .optional()
+          .meta({ description: 'Request headers, name -> value.' }),
+        body: z.string().optional().meta({ description: 'Request body, sent as written.' }),
+      })
+      .meta({ description: 'Do the action with an HTTP request.' }),
+    timeout: hookTimeout,
   }),
   z.strictObject({
     command: z
       .array(z.string())
       .min(1)
       .meta({ description: 'argv of the command (no shell); exit 0 means done.' }),
-    timeout: durationSchema.default(30_000),
+    timeout: hookTimeout,
   }),
 ]);
 
 export const controlSchema = z
   .strictObject({
-    pause: hookSchema.optional(),
-    resume: hookSchema.optional(),
-    restart: hookSchema.optional(),
+    pause: hookSchema.optional().meta({
+      description: 'Stop the receiver taking messages (downtime scenarios, pause-resume failover).',
+    }),
+    resume: hookSchema.optional().meta({ description: 'Let the receiver take messages again.' }),
+    restart: hookSchema.optional().meta({
+      description: 'Restart the receiver (downtime.recovery and restart failover need it).',
+    }),
   })
   .meta({
     description:
@@ -116,19 +141,45 @@ export const identifierSystemsSchema = z
       .string()
       .default('urn:golive:mrn:RGH')
       .meta({ description: 'Identifier.system of an MRN with that authority on the FHIR side.' }),
-    placerSystem: z.string().default('urn:golive:placer'),
-    fillerSystem: z.string().default('urn:golive:filler'),
-    accessionSystem: z.string().default('urn:golive:accession'),
+    placerSystem: z
+      .string()
+      .default('urn:golive:placer')
+      .meta({ description: 'Identifier.system of placer order numbers (ORC-2, type PLAC).' }),
+    fillerSystem: z
+      .string()
+      .default('urn:golive:filler')
+      .meta({ description: 'Identifier.system of filler order numbers (ORC-3, type FILL).' }),
+    accessionSystem: z
+      .string()
+      .default('urn:golive:accession')
+      .meta({ description: 'Identifier.system of specimen accession numbers.' }),
     observationSystem: z
       .string()
       .default('urn:golive:obs')
       .meta({ description: 'Identifier.system of Observations (value filler/OBX-3.1/OBX-4).' }),
-    criticalNotificationSystem: z.string().default('urn:golive:critical-notification'),
-    providerSystem: z.string().default('urn:golive:provider'),
-    deviceSystem: z.string().default('urn:golive:device'),
-    traySystem: z.string().default('urn:golive:tray'),
-    cycleSystem: z.string().default('urn:golive:sterilization-cycle'),
-    sterilizationCodeSystem: z.string().default('urn:golive:sterilization'),
+    criticalNotificationSystem: z
+      .string()
+      .default('urn:golive:critical-notification')
+      .meta({ description: 'Identifier.system of critical-result notifications.' }),
+    providerSystem: z
+      .string()
+      .default('urn:golive:provider')
+      .meta({ description: 'Identifier.system of ordering providers (ORC-12 / OBR-16).' }),
+    deviceSystem: z.string().default('urn:golive:device').meta({
+      description: 'Identifier.system of the devices golive registers (sterile services).',
+    }),
+    traySystem: z
+      .string()
+      .default('urn:golive:tray')
+      .meta({ description: 'Identifier.system of instrument trays (sterile services).' }),
+    cycleSystem: z
+      .string()
+      .default('urn:golive:sterilization-cycle')
+      .meta({ description: 'Identifier.system of sterilization cycles.' }),
+    sterilizationCodeSystem: z
+      .string()
+      .default('urn:golive:sterilization')
+      .meta({ description: 'Code system of sterilization procedure codes.' }),
   })
   .meta({
     description:
@@ -149,12 +200,21 @@ export const scenariosSectionSchema = z.strictObject({
     .array(z.string())
     .optional()
     .meta({ description: 'Scenario ids or globs in scope (`order.*`); default all built-ins.' }),
-  exclude: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional().meta({
+    description:
+      'Scenario ids or globs left out of include (not of ids named on the command line).',
+  }),
   files: z
     .array(z.string())
     .optional()
     .meta({ description: 'Extra scenario files (site-specific stories).' }),
-  concurrency: z.number().int().min(1).max(64).default(4),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .meta({ description: 'Scenarios run at once (1-64).' }),
   timeouts: z
     .strictObject({
       message: durationSchema
@@ -168,7 +228,8 @@ export const scenariosSectionSchema = z.strictObject({
           'How long a negative assertion (nothing duplicated, old value not current) must keep holding.',
       }),
     })
-    .default({ message: 15_000, fhir: 15_000, settle: 1000 }),
+    .default({ message: 15_000, fhir: 15_000, settle: 1000 })
+    .meta({ description: 'Default waits of scenario steps (a step may set its own).' }),
   unattended: z
     .boolean()
     .default(true)
@@ -176,18 +237,35 @@ export const scenariosSectionSchema = z.strictObject({
 });
 
 export const siteSchema = z.strictObject({
-  name: z.string().default('site under test'),
+  name: z
+    .string()
+    .default('site under test')
+    .meta({ description: 'Name of the site, shown in reports.' }),
   timeZone: zoneSchema
     .default('UTC')
     .meta({ description: 'Site time zone: HL7 timestamps are sent with its offset.' }),
   criticalResultDeadline: durationSchema
     .default(15 * 60_000)
     .meta({ description: 'A critical result must reach the notification target within this.' }),
-  application: z.string().default('GOLIVE'),
-  facility: z.string().default('RGH'),
-  receivingApplication: z.string().default('EHR'),
-  receivingFacility: z.string().default('RGH'),
-  hl7Version: z.string().default('2.5.1'),
+  application: z.string().default('GOLIVE').meta({
+    description: 'MSH-3 sending application of what golive sends (unless a system says otherwise).',
+  }),
+  facility: z
+    .string()
+    .default('RGH')
+    .meta({ description: 'MSH-4 sending facility of what golive sends.' }),
+  receivingApplication: z
+    .string()
+    .default('EHR')
+    .meta({ description: 'MSH-5 receiving application golive addresses.' }),
+  receivingFacility: z
+    .string()
+    .default('RGH')
+    .meta({ description: 'MSH-6 receiving facility golive addresses.' }),
+  hl7Version: z
+    .string()
+    .default('2.5.1')
+    .meta({ description: 'MSH-12 version id of what golive sends.' }),
   identifiers: identifierSystemsSchema.default(identifierSystemsSchema.parse({})),
   outbound: z
     .strictObject({
@@ -260,22 +338,45 @@ export const lookupsSchema = z
   });
 export type Lookups = z.output<typeof lookupsSchema>;
 
-export const targetSchema = z.strictObject({
-  mllp: mllpEndpointSchema.optional(),
-  fhir: fhirEndpointSchema.optional(),
-  lookups: lookupsSchema.prefault({}),
-});
+export const targetSchema = z
+  .strictObject({
+    mllp: mllpEndpointSchema.optional().meta({
+      description: 'The HL7 v2 receiver golive sends to over MLLP (interface engine, LIS...).',
+    }),
+    fhir: fhirEndpointSchema
+      .optional()
+      .meta({ description: 'The FHIR R4 server golive reads what the receiver stored from.' }),
+    lookups: lookupsSchema.prefault({}),
+  })
+  .meta({
+    description:
+      'The systems under test. Use test environments only: golive sends synthetic patients.',
+  });
 
 export const configSchema = z
   .strictObject({
-    version: z.literal(1).default(1),
-    site: siteSchema.default(siteSchema.parse({})),
+    version: z
+      .literal(1)
+      .default(1)
+      .meta({ description: 'Version of this file format: 1 (the only one so far).' }),
+    site: siteSchema.default(siteSchema.parse({})).meta({
+      description:
+        "The site's clinical facts: name, time zone, critical-result deadline, HL7 header defaults, identifier systems.",
+    }),
     target: targetSchema.prefault({}),
     capture: z
       .strictObject({
-        host: host.default('127.0.0.1'),
-        port: port.default(0),
-        ackCode: z.enum(['AA', 'AE', 'AR']).default('AA'),
+        host: host.default('127.0.0.1').meta({
+          description:
+            'Address to listen on (0.0.0.0 for every interface, when the receiver is on another machine).',
+        }),
+        port: port.default(0).meta({
+          description:
+            'Port to listen on; 0 picks a free port (only useful with the embedded site).',
+        }),
+        ackCode: z.enum(['AA', 'AE', 'AR']).default('AA').meta({
+          description: 'MSA-1 acknowledgement code golive answers with (HL7 table 0008).',
+        }),
       })
       .default({ host: '127.0.0.1', port: 0, ackCode: 'AA' })
       .meta({
@@ -283,7 +384,9 @@ export const configSchema = z
           "golive's capture listener: the receiver forwards results and notifications here.",
       }),
     control: controlSchema.optional(),
-    scenarios: scenariosSectionSchema.default(scenariosSectionSchema.parse({})),
+    scenarios: scenariosSectionSchema.default(scenariosSectionSchema.parse({})).meta({
+      description: 'Which workflow scenarios run, how many at once, and their default waits.',
+    }),
     templates: z
       .record(z.string(), z.string())
       .optional()

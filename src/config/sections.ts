@@ -17,8 +17,10 @@ const ruleTuning = z.union([
   z.literal('off'),
   severity,
   z.strictObject({
-    severity: severity.optional(),
-    enabled: z.boolean().optional(),
+    severity: severity
+      .optional()
+      .meta({ description: 'Severity the rule reports with: error, warning or info.' }),
+    enabled: z.boolean().optional().meta({ description: 'false switches the rule off.' }),
   }),
 ]);
 
@@ -56,9 +58,13 @@ export const lintSection = z
       .meta({ description: 'Tolerance for "in the future" and "after the message was sent".' }),
     identity: z
       .strictObject({
-        threshold: z.number().min(0).max(1).optional(),
+        threshold: z.number().min(0).max(1).optional().meta({
+          description:
+            'Match score (0-1) above which two registrations are taken for one person (identity rules; default 0.65).',
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'Tuning of the identity rules (split and merged records).' }),
   })
   .meta({ description: 'Semantic lint of captured traffic.' });
 
@@ -70,11 +76,20 @@ export const loadSection = z
       .meta({ description: 'Load profile YAML files, or names of built-in profiles (peak).' }),
     failover: z
       .strictObject({
-        profile: z.string().optional(),
-        action: z.enum(['restart', 'pause-resume']).optional(),
-        recoveryObjective: durationSchema.optional(),
+        profile: z.string().optional().meta({
+          description:
+            'Load profile file (or built-in name) with a failover: section; failover runs only when set.',
+        }),
+        action: z.enum(['restart', 'pause-resume']).optional().meta({
+          description: "Disruption to apply, overriding the profile's: restart or pause-resume.",
+        }),
+        recoveryObjective: durationSchema.optional().meta({
+          description:
+            "Longest acceptable time to the first acknowledgement after the disruption, overriding the profile's.",
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'Failover under load (infrastructure.failover).' }),
     storage: z
       .union([z.string(), z.record(z.string(), z.unknown())])
       .optional()
@@ -90,28 +105,69 @@ export const complianceSection = z
   .strictObject({
     audit: z
       .strictObject({
-        source: z.enum(['fhir', 'csv', 'ndjson']).optional(),
-        file: z.string().optional(),
-        window: durationSchema.optional(),
-        allowedSkew: durationSchema.optional(),
+        source: z.enum(['fhir', 'csv', 'ndjson']).optional().meta({
+          description:
+            'Where the audit records are: fhir (AuditEvents of target.fhir, the default), csv or ndjson (an exported log in file).',
+        }),
+        file: z
+          .string()
+          .optional()
+          .meta({ description: 'The exported audit log, for source csv or ndjson.' }),
+        window: durationSchema.optional().meta({
+          description:
+            'How far from an action its audit record may be and still match (default 5m).',
+        }),
+        allowedSkew: durationSchema.optional().meta({
+          description:
+            "Largest accepted gap between an action and its record's time (clock drift; default 2m).",
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          'Audit trail: every read and write the scenarios performed must have a complete audit record (compliance.audit-trail).',
+      }),
     access: z
       .strictObject({
-        accounts: z.string().optional(),
-        roles: z.string().optional(),
-        duties: z.string().optional(),
-        dormantAfter: durationSchema.optional(),
-        sharedAccountPatterns: z.array(z.string()).optional(),
+        accounts: z.string().optional().meta({
+          description: 'Account list, CSV or YAML (docs/compliance.md, "Access review").',
+        }),
+        roles: z
+          .string()
+          .optional()
+          .meta({ description: 'Role-to-permission matrix, CSV or YAML.' }),
+        duties: z.string().optional().meta({
+          description: 'Permissions each clinical role needs (and conflict pairs), CSV or YAML.',
+        }),
+        dormantAfter: durationSchema.optional().meta({
+          description:
+            'An account unused for longer is dormant (a warning); whole days, default 90d.',
+        }),
+        sharedAccountPatterns: z.array(z.string()).optional().meta({
+          description:
+            'Regular expressions of generic (shared) login names, replacing the built-in ones.',
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({
+        description:
+          'Access review: accounts, roles and duties (compliance.roles-duties, compliance.service-vendor-accounts). Give all three files.',
+      }),
     registers: z
       .strictObject({
-        devices: z.string().optional(),
-        changes: z.string().optional(),
-        validations: z.string().optional(),
+        devices: z.string().optional().meta({
+          description: 'Connected-device inventory, CSV or YAML (compliance.device-security).',
+        }),
+        changes: z.string().optional().meta({
+          description: 'Interface change register, CSV or YAML (compliance.change-control).',
+        }),
+        validations: z
+          .string()
+          .optional()
+          .meta({ description: 'Validation records the changes refer to, CSV or YAML.' }),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'Device and change registers (docs/compliance.md, "Registers").' }),
   })
   .meta({ description: 'Audit trail, access review and registers.' });
 
@@ -128,10 +184,17 @@ export const adoptionSection = z
       .meta({ description: 'Units x shifts the roster must cover.' }),
     thresholds: z
       .strictObject({
-        unaidedCritical: z.number().min(0).max(1).optional(),
-        unaidedExceptions: z.number().min(0).max(1).optional(),
+        unaidedCritical: z.number().min(0).max(1).optional().meta({
+          description:
+            'Least share (0-1) of critical task attempts done unaided, per role (default 0.9; the adoption.unaided-tasks threshold).',
+        }),
+        unaidedExceptions: z.number().min(0).max(1).optional().meta({
+          description:
+            'Least share (0-1) of exception task attempts done unaided, per role (default 0.9).',
+        }),
       })
-      .optional(),
+      .optional()
+      .meta({ description: 'Adoption thresholds, as fractions (0.9 = 90%).' }),
   })
   .meta({ description: 'Adoption evidence.' });
 
@@ -148,10 +211,16 @@ export const reviewSection = z
     handoffs: z
       .array(
         z.strictObject({
-          from: z.string(),
-          to: z.string(),
-          owner: z.string().optional(),
-          fallback: z.string().optional(),
+          from: z.string().meta({ description: 'System or team that hands over (LIS).' }),
+          to: z.string().meta({ description: 'System or team that receives (EHR).' }),
+          owner: z
+            .string()
+            .optional()
+            .meta({ description: 'Who is accountable for the handoff; missing is a gap.' }),
+          fallback: z.string().optional().meta({
+            description:
+              'What people do when the handoff fails (downtime procedure); missing is a gap.',
+          }),
         }),
       )
       .optional()

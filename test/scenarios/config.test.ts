@@ -47,7 +47,8 @@ describe('golive.yaml', () => {
       loadConfigText('site:\n  name: x\n  timezone: Europe/London\n', 'g.yaml'),
     );
     expect(e.code).toBe('E_SCHEMA');
-    expect(e.format()).toMatch(/g\.yaml:2:3/);
+    // the unknown key's own line (3), not its parent mapping's start (2:3)
+    expect(e.format()).toMatch(/g\.yaml:3:3 site\.timezone: unknown key "timezone"/);
     expect(e.message).toMatch(/timezone/);
   });
 
