@@ -12,3 +12,5 @@ export { renderMarkdown, type MarkdownOptions } from './markdown.js';
 export { renderHtml, type HtmlOptions } from './html.js';
 export { renderConsoleSummary, type ConsoleOptions } from './console.js';
 export { writeReports, REPORT_FILES } from './write.js';
+/** The one wording of each decision (`NO-GO`, `CONDITIONAL GO`, `GO`) for every output. */
+export { DECISION_LABEL } from './model.js';
