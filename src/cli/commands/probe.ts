@@ -4,7 +4,7 @@
  * (applied, ignored or refused), and which scenarios in scope can be exercised on this target.
  * Sends no clinical message and writes nothing. Exit 0 probed, 3 unreachable, 2 bad input.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { defaultConfig, loadConfigFile, resolveConfigPath } from '../../config/index.js';
@@ -43,8 +43,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         });
       const embedded = opts.target === 'embedded';
       const profile = parseProfileOption(opts.profile, embedded);
-      const loaded = opts.config
-        ? loadConfigFile(opts.config)
+      // --config, else ./golive.yaml when present (as its help says), else the defaults.
+      const file = opts.config ?? (existsSync('golive.yaml') ? 'golive.yaml' : undefined);
+      const loaded = file
+        ? loadConfigFile(file)
         : { config: defaultConfig(), baseDir: process.cwd() };
       const c = loaded.config;
       const scenarios = selectScenarios([], {

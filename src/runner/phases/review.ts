@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openEvidenceStore } from '../../evidence/index.js';
+import { DECISION_LABEL } from '../../report/index.js';
 import { recordAndDecide } from '../decide.js';
 import { PHASE_ORDER, PHASE_TITLES } from '../plan.js';
 import type { Phase } from './types.js';
@@ -38,6 +39,6 @@ export const reviewPhase: Phase<'review'> = {
     } finally {
       await store.close();
     }
-    return { checks: [], detail: ctx.decided.review.decision.replace('_', ' '), state: 'pass' };
+    return { checks: [], detail: DECISION_LABEL[ctx.decided.review.decision], state: 'pass' };
   },
 };
