@@ -3,59 +3,23 @@
  * by default infrastructure.peak-load) and, when the profile had a failover action, one
  * `failover` result (infrastructure.failover). The system under test missing a threshold is
  * `fail`; the tool unable to measure (prepare or control action failed, lookup unreachable)
- * is `error`.
+ * is `error`. The findings and verdicts are in result-parts.ts, the shapes in result-types.ts.
  */
-import type { CheckResult, Finding, LoadData, Outcome } from '../core/index.js';
-import type { FailoverRun } from './control.js';
-import type { E2eClass } from './end-to-end.js';
-import { n1, round } from './histogram.js';
-import type { LoadedProfile } from './profile.js';
+import type { CheckResult, Outcome } from '../core/index.js';
+import { round } from './histogram.js';
+import {
+  failoverVerdict,
+  fmt,
+  inconclusiveFinding,
+  inconclusiveReason,
+  loadFindings,
+  type EvaluatedThreshold,
+} from './result-parts.js';
+import type { LoadRunData, Observed } from './result-types.js';
 import type { MeasuredSizes } from './storage.js';
-import type { PrepareOutcome } from './prepare.js';
-import type { RunStats } from './stats.js';
 import { evaluateThresholds, type MetricSource } from './thresholds.js';
 
-export interface E2eSummary {
-  source: 'capture' | 'fhir-lookup' | 'capture+fhir-lookup';
-  /** Every AA message checked, in exactly one class. */
-  classes: Record<E2eClass, number>;
-  /** Messages that reached the receiver although they were not acknowledged with AA. */
-  unacknowledgedDelivered: number;
-  /** Same MSH-10 delivered again (at-least-once redelivery, removed by the receiver). */
-  redelivered: number;
-  /** FHIR lookup outcomes; `failed` proves nothing either way. */
-  lookup?: { found: number; missing: number; duplicated: number; failed: number };
-  /** Keys of some lost messages. */
-  examples: string[];
-}
-
-/** `data` of a load result: LoadData plus what golive adds to it. */
-export interface LoadRunData extends LoadData {
-  endToEnd?: E2eSummary;
-  dropped: number;
-  fhir?: {
-    requests: number;
-    errors: number;
-    status: Record<string, number>;
-    percentiles: Record<string, number>;
-  };
-  messageSizes: MeasuredSizes;
-  histogramMode: 'wasm' | 'js';
-}
-
-export interface Observed {
-  lp: LoadedProfile;
-  stats: RunStats;
-  e2e?: E2eSummary;
-  failover?: FailoverRun;
-  prepare?: PrepareOutcome;
-  /** The measured run did not happen (preparation failed). */
-  skipped?: boolean;
-  startedEpoch: number;
-  durationMs: number;
-  hitDeadline: boolean;
-  histogramMode: 'wasm' | 'js';
-}
+export type { E2eSummary, LoadRunData, Observed } from './result-types.js';
 
 export function metricSource(o: Observed): MetricSource {
   const s = o.stats;
@@ -95,95 +59,44 @@ export function metricSource(o: Observed): MetricSource {
   };
 }
 
-const f = (n: number | undefined) => (n === undefined ? 'n/a' : n1(n));
-
 export function buildResults(o: Observed): CheckResult[] {
-  const { lp, stats: s } = o;
-  const p = lp.profile;
-  const thresholds = evaluateThresholds(lp.thresholds, metricSource(o));
-  const findings: Finding[] = [];
-  const finding = (
-    rule: string,
-    message: string,
-    action: string,
-    detail?: Record<string, unknown>,
-  ): void => {
-    findings.push({
-      rule,
-      severity: 'error',
-      domain: 'infrastructure',
-      message,
-      action,
-      ...(detail ? { detail } : {}),
-    });
-  };
-  for (const t of o.skipped ? [] : thresholds.filter((x) => !x.ok)) {
-    finding(
-      'load.threshold',
-      t.measured
-        ? `${t.metric} missed ${t.expression}: actual ${f(t.actual)}${METRIC_UNIT[t.metric] ?? ''}`
-        : `${t.metric} ${t.expression} could not be checked: nothing was measured`,
-      'find the bottleneck (interface engine queue, database, network) and re-run before go-live',
-    );
-  }
-  if (o.e2e && o.e2e.classes.lost > 0) {
-    finding(
-      'load.lost',
-      `${o.e2e.classes.lost} message(s) acknowledged with AA ${o.e2e.source === 'capture' ? 'never arrived downstream' : o.e2e.source === 'fhir-lookup' ? 'cannot be found over FHIR' : 'never arrived downstream or cannot be found over FHIR'}: results the sender considers delivered are missing at the receiver`,
-      'treat as a blocker: the interface must not ACK what it has not stored; check queues and restart behaviour',
-      { examples: o.e2e.examples },
-    );
-  }
-  if (o.e2e && o.e2e.classes.duplicated > 0) {
-    finding(
-      'load.duplicated',
-      `${o.e2e.classes.duplicated} message(s) arrived downstream more than once (duplicate results in the chart)`,
-      'de-duplicate by MSH-10 at the receiver',
-    );
-  }
-  if (s.dropped > 0) {
-    findings.push({
-      rule: 'load.dropped',
-      severity: 'warning',
-      domain: 'infrastructure',
-      message: `${s.dropped} iteration(s) were not started: ${o.hitDeadline ? 'the run reached maxDuration' : 'too many messages were waiting for an ACK (maxInFlight)'}`,
-      action:
-        'a target that cannot keep up queues work; raise maxInFlight only if the real senders would',
-    });
-  }
-  let toolError: string | undefined;
-  const prep = o.prepare;
-  if (prep && prep.ok < prep.wanted) {
-    const why = prep.timedOut
-      ? `the target was too slow: ${prep.ok} of ${prep.wanted} in ${Math.round(prep.durationMs / 1000)} s (maxDuration)`
-      : `only ${prep.ok} of ${prep.wanted} were accepted (${Object.entries(prep.failed)
-          .map(([k, v]) => `${v} ${k}`)
-          .join(', ')}${prep.example ? `; e.g. ${prep.example}` : ''})`;
-    toolError = `the patients and orders the results refer to could not be set up before the run: ${why}; nothing was measured`;
-  }
-  const lk = o.e2e?.lookup;
-  if (lk && lk.failed > 0 && lk.found + lk.missing + lk.duplicated === 0) {
-    toolError = 'every FHIR lookup failed: what the target stored could not be checked';
-  }
+  const p = o.lp.profile;
+  const thresholds = evaluateThresholds(o.lp.thresholds, metricSource(o));
+  const findings = loadFindings(o, thresholds);
+  const toolError = inconclusiveReason(o);
   const outcome: Outcome = toolError ? 'error' : thresholds.every((t) => t.ok) ? 'pass' : 'fail';
-  if (toolError) {
-    findings.unshift({
-      rule: 'load.inconclusive',
-      severity: 'error',
-      domain: 'infrastructure',
-      message: toolError,
-      action: 'fix the target set-up, then re-run',
-    });
-  }
+  // The reason the run is inconclusive comes first: it outweighs every other finding.
+  if (toolError) findings.unshift(inconclusiveFinding(toolError));
+  const data = loadData(o, thresholds);
+  const load: CheckResult = {
+    check: `load.${p.name}`,
+    kind: 'load',
+    title: p.title ?? `Load profile ${p.name}`,
+    domain: 'infrastructure',
+    criteria: p.criteria,
+    outcome,
+    summary: toolError ? `Inconclusive: ${toolError}` : loadSummary(o, data, thresholds),
+    findings,
+    measurements: loadMeasurements(o, data),
+    startedAt: new Date(o.startedEpoch).toISOString(),
+    durationMs: Math.round(o.durationMs),
+    data,
+  };
+  const out = [load];
+  if (p.failover && o.failover) out.push(failoverResult(o, p.failover.recoveryObjective));
+  return out;
+}
 
+/** What a report draws: series, histogram, percentiles, accounting and thresholds. */
+function loadData(o: Observed, thresholds: EvaluatedThreshold[]): LoadRunData {
+  const s = o.stats;
   const sizes: MeasuredSizes = {};
   for (const [type, b] of s.bytesByType)
     sizes[type] = { avgBytes: Math.round(b.bytes / b.count), count: b.count };
-  const pct = s.ack.percentilesRecord();
-  const data: LoadRunData = {
+  return {
     series: s.series,
     histogram: s.ack.buckets(),
-    percentiles: pct,
+    percentiles: s.ack.percentilesRecord(),
     accounting: { ...s.classes },
     // `measured: false` tells a report that `actual` is a placeholder 0 (JSON has no NaN).
     thresholds: thresholds.map(({ metric, expression, ok, actual, measured }) => ({
@@ -210,11 +123,16 @@ export function buildResults(o: Observed): CheckResult[] {
         }
       : {}),
   };
+}
+
+/** Flat figures under stable names, for the review template's rules (docs/review.md). */
+function loadMeasurements(o: Observed, data: LoadRunData): Record<string, number> {
+  const s = o.stats;
   const measurements: Record<string, number> = {
     sent: s.sent,
     dropped: s.dropped,
     errors: s.errors,
-    ...prefixed('', pct, '_ms'),
+    ...prefixed('', data.percentiles, '_ms'),
   };
   if (data.achievedRate !== undefined) measurements.achieved_rate = data.achievedRate;
   if (data.targetRate !== undefined) measurements.target_rate = data.targetRate;
@@ -224,35 +142,14 @@ export function buildResults(o: Observed): CheckResult[] {
     measurements.fhir_errors = s.fhirErrors;
     Object.assign(measurements, prefixed('fhir_', s.fhir.percentilesRecord(), '_ms'));
   }
-  const title = p.title ?? `Load profile ${p.name}`;
-  const met = thresholds.filter((t) => t.ok).length;
-  const load: CheckResult = {
-    check: `load.${p.name}`,
-    kind: 'load',
-    title,
-    domain: 'infrastructure',
-    criteria: p.criteria,
-    outcome,
-    summary:
-      outcome === 'error'
-        ? `Inconclusive: ${toolError}`
-        : `${s.sent} messages at ${f(data.achievedRate)}/s (target ${f(data.targetRate)}/s), p99 ${f(pct.p99)} ms, ${s.errors} without AA${o.e2e ? `, ${o.e2e.classes.lost} lost downstream` : ''}${s.fhirRequests ? `, ${s.fhirRequests} FHIR requests` : ''}; ${met}/${thresholds.length} thresholds met.`,
-    findings,
-    measurements,
-    startedAt: new Date(o.startedEpoch).toISOString(),
-    durationMs: Math.round(o.durationMs),
-    data,
-  };
-  const out = [load];
-  if (p.failover && o.failover) out.push(failoverResult(o, p.failover.recoveryObjective));
-  return out;
+  return measurements;
 }
 
-const METRIC_UNIT: Record<string, string> = {
-  ack_latency: ' ms',
-  fhir_latency: ' ms',
-  recovery_time: ' ms',
-};
+function loadSummary(o: Observed, data: LoadRunData, thresholds: EvaluatedThreshold[]): string {
+  const s = o.stats;
+  const met = thresholds.filter((t) => t.ok).length;
+  return `${s.sent} messages at ${fmt(data.achievedRate)}/s (target ${fmt(data.targetRate)}/s), p99 ${fmt(data.percentiles.p99)} ms, ${s.errors} without AA${o.e2e ? `, ${o.e2e.classes.lost} lost downstream` : ''}${s.fhirRequests ? `, ${s.fhirRequests} FHIR requests` : ''}; ${met}/${thresholds.length} thresholds met.`;
+}
 
 function opt(n: number | undefined): number | undefined {
   return n === undefined ? undefined : round(n, 2);
@@ -265,55 +162,11 @@ function prefixed(pre: string, rec: Record<string, number>, suf: string): Record
 }
 
 function failoverResult(o: Observed, objectiveMs: number): CheckResult {
-  const fo = o.failover!;
-  const out = fo.outcome;
-  const rec = fo.recoveryMs;
+  const out = o.failover!.outcome;
+  const rec = o.failover!.recoveryMs;
   const e = o.e2e;
-  const findings: Finding[] = [];
-  const add = (rule: string, message: string, action: string) =>
-    findings.push({ rule, severity: 'error', domain: 'infrastructure', message, action });
-  let outcome: Outcome = 'pass';
-  if (out.error || out.startedAt === undefined) {
-    outcome = 'error';
-    add(
-      'failover.action',
-      `the ${out.action} could not be carried out: ${out.error ?? 'the run ended before it was due'}`,
-      'check the control hook of the target',
-    );
-  } else {
-    if (rec === undefined) {
-      outcome = 'fail';
-      add(
-        'failover.no-recovery',
-        `the target did not acknowledge again after the ${out.action} before the run ended`,
-        'check the restart procedure and the senders\u2019 reconnect behaviour',
-      );
-    } else if (rec > objectiveMs) {
-      outcome = 'fail';
-      add(
-        'failover.slow-recovery',
-        `recovery took ${f(rec)} ms, over the objective of ${objectiveMs} ms`,
-        'shorten the restart/switch-over time or revise the recovery objective with the business',
-      );
-    }
-    if (e && e.classes.lost > 0) {
-      outcome = 'fail';
-      add(
-        'failover.lost',
-        `${e.classes.lost} acknowledged message(s) were lost across the ${out.action}`,
-        'persist before ACK; replay the outbound queue after restart',
-      );
-    }
-    if (e && e.classes.duplicated > 0) {
-      outcome = 'fail';
-      add(
-        'failover.duplicated',
-        `${e.classes.duplicated} message(s) were delivered twice across the ${out.action}`,
-        'de-duplicate by MSH-10 after restart',
-      );
-    }
-  }
   const s = o.stats;
+  const { outcome, findings } = failoverVerdict(o, objectiveMs);
   return {
     check: `load.${o.lp.profile.name}.failover`,
     kind: 'failover',
@@ -324,7 +177,7 @@ function failoverResult(o: Observed, objectiveMs: number): CheckResult {
     summary:
       outcome === 'error'
         ? `Inconclusive: ${findings[0]!.message}`
-        : `${out.action}: ${rec === undefined ? 'did not recover before the run ended' : `recovered in ${f(rec)} ms`} (objective ${objectiveMs} ms); ${e?.classes.lost ?? 0} lost, ${e?.classes.duplicated ?? 0} duplicated; ${s.classes['connection-lost'] + s.classes.timeout} sends refused or unanswered during the outage.`,
+        : `${out.action}: ${rec === undefined ? 'did not recover before the run ended' : `recovered in ${fmt(rec)} ms`} (objective ${objectiveMs} ms); ${e?.classes.lost ?? 0} lost, ${e?.classes.duplicated ?? 0} duplicated; ${s.classes['connection-lost'] + s.classes.timeout} sends refused or unanswered during the outage.`,
     findings,
     measurements: {
       // recovery_s is the name the review template's failover rule reads (docs/review.md).
@@ -338,6 +191,7 @@ function failoverResult(o: Observed, objectiveMs: number): CheckResult {
       timeouts: s.classes.timeout,
     },
     startedAt: new Date(out.startedEpoch ?? o.startedEpoch).toISOString(),
+    // The outage window when the action ran; 0 when it never did.
     durationMs:
       out.startedAt !== undefined && out.completedAt !== undefined
         ? Math.round(out.completedAt - out.startedAt)
