@@ -5,17 +5,23 @@
  * message are kept on the event. Binds 127.0.0.1 unless told otherwise.
  * Hot path (docs/decisions/010-mllp-hot-path.md): the default ACK is built from the MSH header
  * read straight from the text; the message is parsed only when someone reads `message`.
+ * Bounded (docs/decisions/013-bounded-readers.md): a connection stops being read while its ACK
+ * writes wait for the peer (resumed on 'drain') or while its queue of frames is long, the
+ * number of connections is capped, and unfinished frames share one byte budget; each refusal
+ * is an event.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import { UserError } from '../../core/errors.js';
 import { buildAckFrom, formatAck, formatDtm, type AckError } from '../../hl7/index.js';
-import { MllpFramer, frameText } from './framer.js';
+import type { Connection, ConnectionStats, Job, ListenerCounters } from './connection.js';
+import { FrameBudget, MllpFramer, frameText } from './framer.js';
 import { Received, type IncomingMessage } from './received.js';
 import type { TlsServerOptions } from './tls.js';
 
 export type { IncomingMessage } from './received.js';
+export type { ConnectionStats, ListenerCounters } from './connection.js';
 
 /**
  * The handler's answer: the ACK text, or several (each written as its own MLLP frame, in order,
@@ -33,8 +39,23 @@ export interface MllpListenerOptions {
   handler?: MllpHandler;
   ackCode?: 'AA' | 'AE' | 'AR';
   maxFrameBytes?: number;
-  /** A connection holding a partial frame this long with no new bytes is closed. Default 30 s. */
+  /**
+   * A connection holding a partial frame this long with no new bytes is closed, and so is one
+   * whose peer has not read its ACKs for this long (writes stalled). Default 30 s.
+   */
   idleTimeoutMs?: number;
+  /** Connections at once; more are refused (closed at once, a 'refused' event). Default 256. */
+  maxConnections?: number;
+  /**
+   * Bytes of unfinished frames held over all connections. A frame that would pass it is
+   * discarded and answered AR (a 'budget' event when it happens). Default 64 MiB.
+   */
+  maxPartialBytes?: number;
+  /**
+   * Bytes of complete frames queued on one connection (behind an asynchronous handler) before
+   * its reading pauses until the queue drains. Default 1 MiB.
+   */
+  maxQueuedBytes?: number;
   tls?: TlsServerOptions;
   /** Injected clock for ACK timestamps (ms since epoch). */
   now?: () => number;
@@ -47,6 +68,9 @@ export interface ListenerEvent {
     | 'truncated'
     | 'idle-partial'
     | 'handler-error'
+    | 'refused'
+    | 'budget'
+    | 'stalled'
     | 'connection'
     | 'disconnect';
   connectionId: number;
@@ -56,20 +80,6 @@ export interface ListenerEvent {
 
 let ackSeq = 0;
 
-/** A frame waiting its turn on its connection (or the rejection of one over the size cap). */
-type Job = { payload: Buffer; seq: number; receivedAt: number } | { oversize: number };
-
-interface Connection {
-  socket: net.Socket;
-  id: number;
-  remote: string;
-  queue: Job[];
-  /** An asynchronous handler is running: later frames wait (per-connection order). */
-  busy: boolean;
-  /** Framed ACKs not yet written (written together, one write per batch). */
-  out: string;
-}
-
 function isThenable(v: unknown): v is PromiseLike<MllpReply> {
   return typeof (v as PromiseLike<unknown> | undefined)?.then === 'function';
 }
@@ -77,6 +87,10 @@ function isThenable(v: unknown): v is PromiseLike<MllpReply> {
 export class MllpListener extends EventEmitter {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
+  private readonly conns = new Set<Connection>();
+  private readonly budget: FrameBudget;
+  private readonly maxQueued: number;
+  readonly counters: ListenerCounters = { pauses: 0, refused: 0, budgetDiscards: 0, stalled: 0 };
   private nextConnId = 0;
   private boundPort = 0;
   /** The last ACK timestamp and its second (formatDtm has second precision). */
@@ -87,6 +101,26 @@ export class MllpListener extends EventEmitter {
   constructor(private readonly opts: MllpListenerOptions) {
     super();
     this.host = opts.host ?? '127.0.0.1';
+    this.budget = new FrameBudget(opts.maxPartialBytes ?? 64 * 1024 * 1024);
+    this.maxQueued = opts.maxQueuedBytes ?? 1024 * 1024;
+  }
+
+  /** Bytes of unfinished frames held over all connections (within maxPartialBytes). */
+  get partialBytes(): number {
+    return this.budget.used;
+  }
+
+  connectionStats(): ConnectionStats[] {
+    return [...this.conns].map((c) => ({
+      id: c.id,
+      remote: c.remote,
+      paused: c.paused,
+      pendingWriteBytes: c.socket.writableLength,
+      queuedFrames: c.queue.length,
+      queuedBytes: c.queuedBytes,
+      partialBytes: c.framer?.storedBytes ?? 0,
+      bytesRead: c.socket.bytesRead,
+    }));
   }
 
   get address(): { host: string; port: number } {
@@ -106,6 +140,17 @@ export class MllpListener extends EventEmitter {
       ? tls.createServer(this.opts.tls, (s) => this.accept(s))
       : net.createServer((s) => this.accept(s));
     this.server = server;
+    // Refused before any TLS handshake or buffer: Node closes the handle and emits 'drop'.
+    server.maxConnections = this.opts.maxConnections ?? 256;
+    server.on('drop', (d?: { remoteAddress?: string; remotePort?: number }) => {
+      this.counters.refused++;
+      this.emitEvent({
+        type: 'refused',
+        connectionId: 0,
+        remote: `${d?.remoteAddress}:${d?.remotePort}`,
+        detail: `connection refused: ${server.maxConnections} connections already open (maxConnections)`,
+      });
+    });
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) => {
         reject(
@@ -172,12 +217,26 @@ export class MllpListener extends EventEmitter {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     this.emitEvent({ type: 'connection', connectionId: id, remote, detail: '' });
-    const conn: Connection = { socket, id, remote, queue: [], busy: false, out: '' };
+    const conn: Connection = {
+      socket,
+      id,
+      remote,
+      queue: [],
+      busy: false,
+      out: '',
+      framer: undefined,
+      queuedBytes: 0,
+      paused: false,
+      stall: undefined,
+      idle: () => {},
+    };
+    this.conns.add(conn);
     let seq = 0;
     const framer = new MllpFramer(
       {
         onFrame: (payload) => {
           conn.queue.push({ payload, seq: ++seq, receivedAt: Date.now() });
+          conn.queuedBytes += payload.length;
         },
         onJunk: (bytes, preview) =>
           this.emitEvent({
@@ -186,15 +245,27 @@ export class MllpListener extends EventEmitter {
             remote,
             detail: `${bytes} bytes outside a frame: "${preview}"`,
           }),
-        onOversize: (bytes) => {
+        onOversize: (bytes, reason) => {
           this.emitEvent({
             type: 'oversize',
             connectionId: id,
             remote,
-            detail: `frame of ${bytes} bytes over the cap was discarded`,
+            detail:
+              reason === 'cap'
+                ? `frame of ${bytes} bytes over the cap was discarded`
+                : `frame of ${bytes} bytes was discarded: the partial-frame budget was spent`,
           });
           // The content is gone, so reject without a control id rather than stay silent.
-          conn.queue.push({ oversize: bytes });
+          conn.queue.push({ oversize: bytes, reason });
+        },
+        onBudget: (held) => {
+          this.counters.budgetDiscards++;
+          this.emitEvent({
+            type: 'budget',
+            connectionId: id,
+            remote,
+            detail: `unfinished frames over all connections hold ${held} bytes (maxPartialBytes ${this.budget.max}): this frame is discarded and will be answered AR`,
+          });
         },
         onTruncated: (bytes) =>
           this.emitEvent({
@@ -205,7 +276,9 @@ export class MllpListener extends EventEmitter {
           }),
       },
       this.opts.maxFrameBytes,
+      this.budget,
     );
+    conn.framer = framer;
     const idleMs = this.opts.idleTimeoutMs ?? 30_000;
     // The idle deadline runs only while a partial frame is held (a socket timeout would be
     // re-armed on every read and write, for nothing in the usual whole-frame case).
@@ -222,23 +295,79 @@ export class MllpListener extends EventEmitter {
       });
       socket.destroy();
     };
-    socket.on('data', (d: Buffer) => {
-      framer.push(d);
-      if (framer.partial) {
+    // While paused nothing is read, so "no new bytes" says nothing about the peer: the idle
+    // deadline runs only while reading (a stalled writer has its own deadline).
+    conn.idle = () => {
+      if (framer.partial && !conn.paused) {
         if (idle) idle.refresh();
         else idle = setTimeout(onIdle, idleMs);
       } else if (idle) {
         clearTimeout(idle);
         idle = undefined;
       }
+    };
+    socket.on('data', (d: Buffer) => {
+      framer.push(d);
       this.pump(conn);
+      conn.idle();
     });
+    socket.on('drain', () => this.regulate(conn));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       if (idle) clearTimeout(idle);
+      if (conn.stall) clearTimeout(conn.stall);
+      // Its unfinished frame no longer counts against the shared budget.
+      framer.reset();
+      this.conns.delete(conn);
       this.sockets.delete(socket);
       this.emitEvent({ type: 'disconnect', connectionId: id, remote, detail: '' });
     });
+  }
+
+  /**
+   * Back-pressure (decision 013): stop reading while ACK writes wait for the peer or the
+   * queue behind an asynchronous handler is long, resume when both have drained. A peer that
+   * sends without reading its ACKs then fills its own socket buffers, not this process.
+   */
+  private regulate(conn: Connection): void {
+    const socket = conn.socket;
+    const hold: false | 'drain' | 'queue' = socket.writableNeedDrain
+      ? 'drain'
+      : conn.queuedBytes > this.maxQueued
+        ? 'queue'
+        : false;
+    if (hold === conn.paused) return;
+    if (conn.stall) {
+      clearTimeout(conn.stall);
+      conn.stall = undefined;
+    }
+    if (hold === 'drain') conn.stall = setTimeout(() => this.stalled(conn), this.idleMs());
+    const was = conn.paused;
+    conn.paused = hold;
+    if (hold && !was) {
+      this.counters.pauses++;
+      socket.pause();
+      conn.idle();
+    } else if (!hold) {
+      socket.resume();
+      conn.idle();
+    }
+  }
+
+  private idleMs(): number {
+    return this.opts.idleTimeoutMs ?? 30_000;
+  }
+
+  private stalled(conn: Connection): void {
+    conn.stall = undefined;
+    this.counters.stalled++;
+    this.emitEvent({
+      type: 'stalled',
+      connectionId: conn.id,
+      remote: conn.remote,
+      detail: `the peer read none of ${conn.socket.writableLength} bytes of ACKs within ${this.idleMs()} ms; connection closed (messages not acknowledged are for the peer to resend)`,
+    });
+    conn.socket.destroy();
   }
 
   /**
@@ -246,12 +375,19 @@ export class MllpListener extends EventEmitter {
    * answered at once and their ACKs written together; an asynchronous one holds the queue.
    */
   private pump(conn: Connection): void {
-    if (conn.busy) return;
+    if (conn.busy) {
+      // Frames keep arriving behind the handler: the queue bound may pause reading.
+      this.regulate(conn);
+      return;
+    }
     while (conn.queue.length > 0) {
-      const answer = this.answer(conn, conn.queue.shift()!);
+      const job = conn.queue.shift()!;
+      if ('payload' in job) conn.queuedBytes -= job.payload.length;
+      const answer = this.answer(conn, job);
       if (typeof answer !== 'string') {
         conn.busy = true;
         this.flush(conn);
+        this.regulate(conn);
         void answer.then((framed) => {
           conn.busy = false;
           conn.out += framed;
@@ -262,6 +398,7 @@ export class MllpListener extends EventEmitter {
       conn.out += answer;
     }
     this.flush(conn);
+    this.regulate(conn);
   }
 
   private flush(conn: Connection): void {
@@ -277,7 +414,11 @@ export class MllpListener extends EventEmitter {
   private answer(conn: Connection, job: Job): string | Promise<string> {
     if ('oversize' in job) {
       return frameText(
-        this.rejectUnreadable(`frame of ${job.oversize} bytes exceeds the size cap`),
+        this.rejectUnreadable(
+          job.reason === 'cap'
+            ? `frame of ${job.oversize} bytes exceeds the size cap`
+            : `frame of ${job.oversize} bytes discarded: receiver buffer for unfinished frames is full, resend`,
+        ),
       );
     }
     const m = new Received(job.payload, conn.remote, conn.id, job.seq, job.receivedAt);
