@@ -202,7 +202,12 @@ export async function startServer(opts: ServerOptions & { port?: number }): Prom
     close: async () => {
       if (closed) return;
       closed = true;
+      // Finish what is in flight, but never hang on a client that keeps a connection busy
+      // (a response body it never reads): after 2 s the remaining connections are dropped.
+      const stragglers = setTimeout(() => app.server.closeAllConnections(), 2000);
+      stragglers.unref();
       await app.close();
+      clearTimeout(stragglers);
       audit.close();
     },
   };
