@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Hl7Message, type Identifier } from '../../src/hl7/index.js';
 import { FieldReader } from '../../src/lint/fast-fields.js';
-import { lintText } from '../../src/lint/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lintInputs, lintText } from '../../src/lint/index.js';
 
 const MSH = 'MSH|^~\\&|LAB|RGH|EHR|RGH|20260327143000+0100||ADT^A01|C1|P|2.5.1';
 const reader = new FieldReader(Hl7Message.parse(MSH));
@@ -74,4 +77,25 @@ describe('lint of hostile messages', () => {
     });
     expect(r.summary.messages).toBe(1);
   }, 60_000);
+});
+
+describe('lint of a message over the cap', () => {
+  it('reports it with its offset and full length (even with no line end) and reads the next message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'golive-lint-hostile-'));
+    const file = join(dir, 'over.hl7');
+    const big = `${MSH}\rOBX|1|TX|||${'w'.repeat(3 * 1024 * 1024)}`;
+    const next = `${MSH.replace('|C1|', '|C2|')}\rPID|1||M1^^^RGH^MR||DOE^JO\r`;
+    writeFileSync(file, `${big}\n${next}`);
+    const r = await lintInputs([file], {
+      nowMs: Date.parse('2026-11-27T00:00:00Z'),
+      maxMessageBytes: 1024 * 1024,
+    });
+    const g = r.findings.filter((f) => f.rule === 'structure.garbage');
+    expect(g).toHaveLength(1);
+    expect(g[0]!.message).toContain(`${big.length} bytes at offset 0`);
+    expect(g[0]!.message).toContain('message over the size limit');
+    expect(g[0]!.location).toMatchObject({ file, offset: 0 });
+    // The next message was read (one message: the oversized one is garbage, not a message).
+    expect(r.summary.messages).toBe(1);
+  });
 });
