@@ -22,7 +22,7 @@ import {
   type CaptureBuffer,
   type Target,
 } from '../scenarios/index.js';
-import { startSite, type Site, type SiteConfigInput } from '../site/index.js';
+import { startSite, type Site, type SiteConfigInput, type SiteOptions } from '../site/index.js';
 import { startMllpListener } from '../transports/mllp/index.js';
 
 export type SiteProfileName = 'standard' | 'minimal';
@@ -131,6 +131,31 @@ export const EMBEDDED_TIMEOUTS = { message: 5000, fhir: 5000, settle: 300 };
 export const EMBEDDED_CRITICAL_DEADLINE_MS = 5000;
 
 /**
+ * The reference site on free ports, with its data file in a fresh temporary folder when
+ * `dirPrefix` is given. If the site cannot start, `closeCapture` runs and the folder goes.
+ */
+async function siteInTempDir(
+  opts: Omit<SiteOptions, 'mllpPort' | 'fhirPort' | 'dataFile'>,
+  dirPrefix: string | undefined,
+  closeCapture: () => Promise<unknown>,
+): Promise<{ site: Site; dir: string | undefined }> {
+  const dir = dirPrefix ? mkdtempSync(join(tmpdir(), dirPrefix)) : undefined;
+  try {
+    const site = await startSite({
+      ...opts,
+      mllpPort: 0,
+      fhirPort: 0,
+      ...(dir ? { dataFile: join(dir, 'site.db') } : {}),
+    });
+    return { site, dir };
+  } catch (e) {
+    await closeCapture();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
  * The reference site for the workflow phases, its downstream pointed at golive's capture
  * listener and every endpoint of the config pointed at it. The site gets a throw-away data file
  * (unless `dataFile: false`) so a restart keeps what was acknowledged, as a real receiver must,
@@ -141,23 +166,16 @@ export async function startEmbeddedTarget(
   opts: { faults?: string[]; dataFile?: boolean; profile?: SiteProfileName } = {},
 ): Promise<EmbeddedTarget> {
   const capture = await startCapture('127.0.0.1', 0);
-  const dir = opts.dataFile === false ? undefined : mkdtempSync(join(tmpdir(), 'golive-site-'));
-  let site: Site;
-  try {
-    site = await startSite({
-      mllpPort: 0,
-      fhirPort: 0,
+  const { site, dir } = await siteInTempDir(
+    {
       downstream: capture.address,
       faults: opts.faults ?? [],
       ...(opts.profile ? { profile: opts.profile } : {}),
-      dataFile: dir ? join(dir, 'site.db') : undefined,
       stabilityWindowMs: base.site.stabilityWindow,
-    });
-  } catch (e) {
-    await capture.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
+    },
+    opts.dataFile === false ? undefined : 'golive-site-',
+    () => capture.close(),
+  );
   const config = embeddedConfig(base, site, capture.address.port, opts.profile);
   const faults = opts.faults?.length ? ` with faults ${opts.faults.join(', ')}` : '';
   const target: Target = {
@@ -241,23 +259,16 @@ export async function startEmbeddedLoadTarget(
   } = {},
 ): Promise<EmbeddedLoadTarget> {
   const capture = await startMllpListener({ port: 0 });
-  const dir = opts.durable ? mkdtempSync(join(tmpdir(), 'golive-load-')) : undefined;
-  let site: Site;
-  try {
-    site = await startSite({
-      mllpPort: 0,
-      fhirPort: 0,
+  const { site, dir } = await siteInTempDir(
+    {
       downstream: capture.address,
       faults: opts.faults ?? [],
       ...(opts.faultOptions ? { faultOptions: opts.faultOptions } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
-      ...(dir ? { dataFile: join(dir, 'site.db') } : {}),
-    });
-  } catch (e) {
-    await capture.close(0);
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
+    },
+    opts.durable ? 'golive-load-' : undefined,
+    () => capture.close(0),
+  );
   const control = {
     restart: () => site.restart(),
     pause: () => site.pause(),
