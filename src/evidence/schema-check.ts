@@ -7,7 +7,7 @@
  * The expected triggers live here (the migrations create them from the same text), compared
  * after collapsing whitespace, so formatting is free but any change of meaning is reported.
  */
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../storage/index.js';
 import type pg from 'pg';
 import type { VerifyProblem } from './types.js';
 
@@ -122,7 +122,7 @@ function checkColumns(
 const EXPLAIN = 'records can now be changed without an error';
 
 /** The SQLite store's tables and triggers against what its migrations create. */
-export function sqliteSchemaCheck(db: Database.Database): SchemaCheck {
+export function sqliteSchemaCheck(db: SqliteDatabase): SchemaCheck {
   const found = new Map<string, { name: string; type: string }[]>();
   for (const table of Object.keys(CORE_COLUMNS)) {
     const cols = db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as {

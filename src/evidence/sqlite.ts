@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../storage/index.js';
 import { UserError } from '../core/errors.js';
 import { ChainBuilder, prepareItems, type Pending } from './batch.js';
 import { coreTablesSql, toRecord, type RawRow } from './hashing.js';
@@ -58,10 +58,10 @@ function wrapOpenError(file: string, e: unknown): UserError {
 
 export class SqliteEvidenceStore implements EvidenceStore {
   readonly location: string;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly clock: () => Date;
 
-  private constructor(file: string, db: Database.Database, clock: () => Date) {
+  private constructor(file: string, db: SqliteDatabase, clock: () => Date) {
     this.location = file;
     this.db = db;
     this.clock = clock;
@@ -82,9 +82,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
       }
       mkdirSync(dirname(path), { recursive: true });
     }
-    let db: Database.Database;
+    let db: SqliteDatabase;
     try {
-      db = new Database(path);
+      db = openSqlite(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       // Writers from other processes wait instead of failing with SQLITE_BUSY.

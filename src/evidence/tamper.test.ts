@@ -4,7 +4,7 @@
  * after the edit (they only stop accidents; the chain is what detects deliberate edits), and a
  * store whose triggers or tables were dropped or altered is reported as such.
  */
-import Database from 'better-sqlite3';
+import { openSqlite } from '../storage/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainHash, sha256 } from './hashing.js';
 import { openEvidenceStore } from './open.js';
@@ -34,7 +34,7 @@ const BACKENDS: { name: string; setup(): Promise<Db> }[] = [
     async setup() {
       const t = tempSqliteFile();
       const store = await openEvidenceStore(t.file, { clock: steppingClock() });
-      const raw = new Database(t.file);
+      const raw = openSqlite(t.file);
       return {
         store,
         exec: async (sql) => void raw.exec(sql),

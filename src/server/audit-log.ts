@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../storage/index.js';
 import { UserError } from '../core/errors.js';
 import { canonicalJson, GENESIS_HASH, sha256 } from '../evidence/index.js';
 
@@ -98,14 +98,14 @@ function toEntry(r: Row): AuditEntry {
 export class AuditLog {
   private constructor(
     readonly file: string,
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
   ) {}
 
   static open(file: string): AuditLog {
-    let db: Database.Database;
+    let db: SqliteDatabase;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      db = new Database(file);
+      db = openSqlite(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 10000');

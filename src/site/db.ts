@@ -3,7 +3,7 @@
  * in one transaction before its ACK is sent, in WAL mode: a `kill -9` after the ACK loses
  * nothing (the WAL is in the OS page cache; synchronous=NORMAL is safe against process crashes).
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../storage/index.js';
 import { UserError } from '../core/errors.js';
 
 export interface OutboundRow {
@@ -23,16 +23,16 @@ export interface ChangeSet {
 }
 
 export class SiteDb {
-  private readonly db: Database.Database;
-  private readonly putRes: Database.Statement;
-  private readonly putDedup: Database.Statement;
-  private readonly putOut: Database.Statement;
-  private readonly putMeta: Database.Statement;
+  private readonly db: SqliteDatabase;
+  private readonly putRes: SqliteStatement;
+  private readonly putDedup: SqliteStatement;
+  private readonly putOut: SqliteStatement;
+  private readonly putMeta: SqliteStatement;
   private readonly tx: (c: ChangeSet) => void;
 
   constructor(readonly file: string) {
     try {
-      this.db = new Database(file);
+      this.db = openSqlite(file);
     } catch (e) {
       throw new UserError('E_SITE_DATA', `cannot open data file ${file}: ${(e as Error).message}`, {
         hint: 'check the path and permissions',

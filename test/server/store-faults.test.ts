@@ -5,7 +5,7 @@
  * and mark incomplete runs.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/storage/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RUN_COND,
@@ -21,7 +21,7 @@ let badId: string;
 beforeAll(async () => {
   h = await startHarness();
   // An insider (or a broken tool) inserts a row into the store's file: content is not JSON.
-  const raw = new Database(join(h.dir, 'evidence.db'));
+  const raw = openSqlite(join(h.dir, 'evidence.db'));
   try {
     const head = raw.prepare('SELECT seq, chain_hash FROM chain_head').get() as {
       seq: number;

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../storage/index.js';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../../core/errors.js';
@@ -43,7 +43,7 @@ describe('golive evidence (sqlite)', () => {
   });
 
   it('verify exits 1 and names the record after a direct edit', async () => {
-    const raw = new Database(t.file);
+    const raw = openSqlite(t.file);
     raw.exec(
       `DROP TRIGGER records_no_update; UPDATE records SET content = '{"n":9}' WHERE id = 'ev-2'`,
     );
@@ -61,7 +61,7 @@ describe('golive evidence (sqlite)', () => {
   });
 
   it('verify exits 1 when only a trigger was dropped', async () => {
-    const raw = new Database(t.file);
+    const raw = openSqlite(t.file);
     raw.exec('DROP TRIGGER blobs_no_delete');
     raw.close();
     const r = await golive('evidence', 'verify', '--store', t.file);
@@ -75,7 +75,7 @@ describe('golive evidence (sqlite)', () => {
 
   describe('a record whose content is not JSON, written into the file directly', () => {
     beforeEach(() => {
-      const raw = new Database(t.file);
+      const raw = openSqlite(t.file);
       const head = raw.prepare('SELECT chain_hash FROM chain_head').get() as { chain_hash: string };
       raw
         .prepare(
