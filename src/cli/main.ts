@@ -13,12 +13,32 @@ import { addCommands, createProgram, requestedCommand } from './program.js';
 // lazily) in a cache under the temp folder: later starts skip compiling them. Absent on Node 20.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+/**
+ * A reader that stops early (`golive hl7 inspect f.hl7 | head -1`) closes the pipe: the next
+ * write fails with EPIPE. That is the reader's choice, not a failure: stop quietly with the exit
+ * code the command has decided so far (0 until it sets one). Any other failure to write the
+ * output (a full disk under a redirect) is said in one line, exit 2. The one place for this.
+ */
+function endQuietlyWhenOutputCloses(decided: () => number): void {
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(decided());
+    try {
+      process.stderr.write(`error E_OUTPUT: cannot write the output (${e.code ?? e.message})\n`);
+    } finally {
+      process.exit(2);
+    }
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = code;
   };
+  endQuietlyWhenOutputCloses(() => exitCode);
   try {
     // Only the command about to run is imported (commands/index.ts): a fast start for every other.
     await addCommands(program, requestedCommand(argv.slice(2)), setExit);
