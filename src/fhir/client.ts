@@ -79,6 +79,11 @@ export interface SearchPage {
   self?: string;
   /** `Bundle.link[next]`, absolute; absent on the last page. */
   next?: string;
+  /**
+   * Why a 200 answer that calls itself a Bundle cannot be read as one (`Bundle.entry is not a
+   * list`, a link that is not a URL); then `bundle` is absent and the walk ends with this page.
+   */
+  malformed?: string;
 }
 
 // RFC 9110 section 9.2.2: these methods may be repeated without changing the outcome.
@@ -253,28 +258,41 @@ export class FhirClient {
     for (let n = 0; url && n < max && !seen.has(url); n++) {
       seen.add(url);
       const response = await this.request('GET', url);
+      const malformed = response.status === 200 ? bundleProblem(response.body) : undefined;
       if (response.status !== 200 || !isBundle(response.body)) {
-        yield { url, response };
+        yield { url, response, ...(malformed ? { malformed } : {}) };
         return;
       }
       const bundle = response.body;
-      const link = (rel: string) => {
-        const l = bundle.link?.find((x) => x.relation === rel)?.url;
-        return l ? new URL(l, url).toString() : undefined;
-      };
-      const next = link('next');
-      yield { url, response, bundle, self: link('self'), ...(next ? { next } : {}) };
+      const here = url;
+      let links: { self?: string; next?: string };
+      try {
+        links = { self: linkOf(bundle, 'self', here), next: linkOf(bundle, 'next', here) };
+      } catch (e) {
+        yield { url, response, malformed: (e as Error).message };
+        return;
+      }
+      const next = links.next;
+      yield { url, response, bundle, self: links.self, ...(next ? { next } : {}) };
       url = next;
     }
   }
 
-  /** Never send credentials to another origin (a `next` link can point anywhere). */
+  /**
+   * Never send credentials to another origin (a `next` link can point anywhere). A URL that does
+   * not parse is refused the same way: nothing is sent.
+   */
   private checkOrigin(url: string): void {
-    if (new URL(url).origin !== new URL(this.baseUrl).origin) {
-      throw new FhirTransportError(
-        `refusing to follow ${url}: not on the FHIR server ${new URL(this.baseUrl).origin}`,
-        [],
-      );
+    const origin = (u: string) => {
+      try {
+        return new URL(u).origin;
+      } catch {
+        throw new FhirTransportError(`refusing to request ${JSON.stringify(u)}: not a URL`, []);
+      }
+    };
+    const base = origin(this.baseUrl);
+    if (origin(url) !== base) {
+      throw new FhirTransportError(`refusing to follow ${url}: not on the FHIR server ${base}`, []);
     }
   }
 
@@ -283,8 +301,60 @@ export class FhirClient {
   }
 }
 
+/**
+ * A Bundle golive can read: `resourceType` Bundle, `entry` (when present) a list of objects,
+ * `link` (when present) a list of objects with a text `relation` and `url` (R4 bundle.html).
+ * Anything else is not a Bundle to every caller (bundleProblem says why).
+ */
 export function isBundle(v: unknown): v is Bundle {
-  return !!v && typeof v === 'object' && (v as FhirResource).resourceType === 'Bundle';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    (v as FhirResource).resourceType === 'Bundle' &&
+    bundleProblem(v) === undefined
+  );
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Why something that says it is a Bundle cannot be read as one, or undefined when it can (or
+ * when it does not say it is a Bundle at all).
+ */
+export function bundleProblem(v: unknown): string | undefined {
+  if (!isObject(v) || v.resourceType !== 'Bundle') return undefined;
+  const { entry, link } = v;
+  if (entry !== undefined) {
+    if (!Array.isArray(entry)) return `Bundle.entry is not a list (got ${typeName(entry)})`;
+    const i = entry.findIndex(
+      (e) => !isObject(e) || (e.resource !== undefined && !isObject(e.resource)),
+    );
+    if (i >= 0) return `Bundle.entry[${i}] is not an entry object with a resource object`;
+  }
+  if (link !== undefined) {
+    if (!Array.isArray(link)) return `Bundle.link is not a list (got ${typeName(link)})`;
+    const i = link.findIndex(
+      (l) => !isObject(l) || typeof l.relation !== 'string' || typeof l.url !== 'string',
+    );
+    if (i >= 0) return `Bundle.link[${i}] is not a link with a text relation and url`;
+  }
+  return undefined;
+}
+
+function typeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v;
+}
+
+/** The absolute URL of a Bundle link, resolved against the page; throws naming a bad one. */
+function linkOf(bundle: Bundle, rel: string, page: string): string | undefined {
+  const l = bundle.link?.find((x) => x.relation === rel)?.url;
+  if (!l) return undefined;
+  try {
+    return new URL(l, page).toString();
+  } catch {
+    throw new Error(`Bundle.link ${rel} ${JSON.stringify(l.slice(0, 200))} is not a URL`);
+  }
 }
 
 export function bundleResources(b: unknown): FhirResource[] {

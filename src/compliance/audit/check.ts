@@ -4,7 +4,7 @@
  * fetched gives outcome `error` (inconclusive), never `fail`.
  */
 import type { CheckResult, Exchange } from '../../core/evidence.js';
-import { isUserError } from '../../core/errors.js';
+import { isUserError, UserError } from '../../core/errors.js';
 import { FhirClient, type ExchangeSink, type FhirAuthResolved } from '../../fhir/client.js';
 import { errorResult } from '../../core/check-result.js';
 import { actionsFromExchanges } from './actions.js';
@@ -48,9 +48,25 @@ export interface AuditCheckInput {
 export const DEFAULT_WINDOW_MS = 5 * 60_000;
 export const DEFAULT_SKEW_MS = 2 * 60_000;
 
+/** A FHIR base must be an http(s) URL: anything else is bad input, before anything is sent. */
+export function checkFhirBase(baseUrl: string, where = '--fhir'): void {
+  let protocol = '';
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw new UserError('E_AUDIT_SOURCE', `${JSON.stringify(baseUrl)} is not an http(s) URL`, {
+      location: { path: where },
+      hint: 'give the FHIR R4 base, e.g. http://127.0.0.1:8080/fhir',
+    });
+}
+
 /** The client a FHIR audit source searches with. */
 export function auditClient(source: Extract<AuditSource, { kind: 'fhir' }>): FhirClient {
   if (source.client) return source.client;
+  checkFhirBase(source.baseUrl);
   const auth: FhirAuthResolved = source.basic
     ? { type: 'basic', username: source.basic.user, password: source.basic.password }
     : source.bearer
@@ -111,8 +127,13 @@ export async function checkAuditTrail(input: AuditCheckInput): Promise<CheckResu
     ...(input.actionsFile ? { actionsFile: input.actionsFile } : {}),
   };
   if (actions.length === 0) return verifyAuditTrail([], [], opts);
-  const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
-  const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
+  // A loop, not Math.min(...list): spreading 100k+ actions overflows the call stack.
+  let from = Infinity;
+  let to = -Infinity;
+  for (const a of actions) {
+    from = Math.min(from, a.startMs - windowMs);
+    to = Math.max(to, a.endMs + windowMs);
+  }
   let trail: Awaited<ReturnType<typeof loadAuditTrail>>;
   try {
     trail = await loadAuditTrail(input.source, { from, to });

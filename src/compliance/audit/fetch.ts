@@ -111,6 +111,12 @@ const REFUSED = new Set([400, 422, 501]);
 
 function pageError(page: SearchPage, base: string): UserError {
   const s = page.response.status;
+  if (s === 200 && page.malformed)
+    return fetchError(
+      `audit event search answered a Bundle that cannot be read: ${page.malformed}`,
+      page.url,
+      'the server must answer a FHIR R4 searchset Bundle (bundle.html); the audit trail of the span cannot be known from this answer',
+    );
   if (s === 200)
     return fetchError(
       'audit event search did not return a Bundle',
