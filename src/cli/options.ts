@@ -2,6 +2,7 @@
 import { UserError } from '../core/errors.js';
 import { parseDurationWithUnit } from '../config/duration.js';
 import { parseWhen } from '../inputs/fields.js';
+import { parseSize } from '../load/storage.js';
 
 /** `5m`, `90s`, `1m30s`, `500ms`, `1h`: golive's one duration grammar, unit required on flags. */
 export function parseDuration(value: string, option: string): number {
@@ -39,8 +40,28 @@ export function resolveNow(
 export function positiveInt(value: string, option: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
-    throw new UserError('E_OPTION', `${option}: "${value}" is not a positive whole number`);
+    throw new UserError('E_OPTION', `${option}: "${value}" is not a positive whole number`, {
+      hint: `give ${option} as a whole number above 0, e.g. ${option} 10`,
+    });
   return n;
+}
+
+/**
+ * A size in bytes: `16MiB`, `512KiB`, `2MB` (the size grammar of load/storage.ts, units
+ * B, KB, MB, GB, KiB, MiB, GiB...) or a whole number of bytes; at least `min`.
+ */
+export function byteSize(value: string, option: string, min = 1): number {
+  const t = value.trim();
+  const size = /^\d+$/.test(t) ? Number(t) : parseSize(t);
+  if (size === undefined || !Number.isSafeInteger(Math.floor(size)))
+    throw new UserError('E_OPTION', `${option}: "${value}" is not a size`, {
+      hint: `use e.g. ${option} 16MiB, 512KiB or 1048576 (bytes)`,
+    });
+  if (Math.floor(size) < min)
+    throw new UserError('E_OPTION', `${option}: ${value} is below the least, ${min} bytes`, {
+      hint: `give at least ${min} bytes, e.g. ${option} 16MiB`,
+    });
+  return Math.floor(size);
 }
 
 export function percent(value: string, option: string): number {

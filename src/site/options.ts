@@ -53,6 +53,14 @@ export const siteOptionsSchema = z.strictObject({
     .int()
     .min(1024)
     .default(4 * 1024 * 1024),
+  /** MLLP connections at once; more are refused (decision 013). */
+  maxConnections: z.number().int().min(1).default(256),
+  /** Bytes of unfinished MLLP frames held over all connections (decision 013). */
+  maxPartialBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
   app: z.string().min(1).default('GOLIVE-SITE'),
   facility: z.string().min(1).default('REFHOSP'),
   faultOptions: z

@@ -37,11 +37,17 @@ export async function startSite(input: SiteOptions = {}): Promise<Site> {
   let api: FastifyInstance | undefined;
   const current = () => runtime;
   try {
+    let listenerAcks = 0;
     listener = await startMllpListener({
       port: opts.mllpPort,
       maxFrameBytes: opts.maxFrameBytes,
+      maxConnections: opts.maxConnections,
+      maxPartialBytes: opts.maxPartialBytes,
       handler: inbound.handle,
       now: opts.clock,
+      // The listener's own ACKs (AR for an unreadable or refused frame, AE when filing threw),
+      // counted per site like its other ACKs (GLA..., site/ack.ts).
+      ackControlId: (now) => `GLL${now}${++listenerAcks}`,
     });
     const host = {
       opts,

@@ -10,6 +10,7 @@ import {
 import { UserError } from '../../core/errors.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parsePort, parsePositiveInt } from '../address.js';
+import { byteSize, positiveInt } from '../options.js';
 
 interface ListenOpts {
   port: string;
@@ -18,6 +19,9 @@ interface ListenOpts {
   framed?: boolean;
   ack: string;
   count?: string;
+  maxConnections: string;
+  maxMessageBytes: string;
+  partialBudget: string;
 }
 
 export const register: RegisterCommand = (program: Command, setExit) => {
@@ -33,6 +37,17 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--framed', 'write MLLP-framed messages instead of one per line')
     .option('--ack <code>', 'acknowledgement code to answer with: AA, AE or AR', 'AA')
     .option('--count <n>', 'stop after this many messages')
+    .option('--max-connections <n>', 'connections at once; more are closed at once', '256')
+    .option(
+      '--max-message-bytes <size>',
+      'largest message (MLLP frame) accepted, e.g. 16MiB; a larger one is answered AR',
+      '16MiB',
+    )
+    .option(
+      '--partial-budget <size>',
+      'bytes of unfinished frames held over all connections; a frame that would pass it is answered AR',
+      '64MiB',
+    )
     .action(async (opts: ListenOpts) => {
       const ackCode = opts.ack.toUpperCase();
       if (ackCode !== 'AA' && ackCode !== 'AE' && ackCode !== 'AR') {
@@ -42,6 +57,12 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       }
       const port = parsePort(opts.port);
       const stopAfter = opts.count ? parsePositiveInt(opts.count, '--count') : Infinity;
+      // The listener's caps (docs/decisions/013-bounded-readers.md, Limits).
+      const caps = {
+        maxConnections: positiveInt(opts.maxConnections, '--max-connections'),
+        maxFrameBytes: byteSize(opts.maxMessageBytes, '--max-message-bytes', 1024),
+        maxPartialBytes: byteSize(opts.partialBudget, '--partial-budget', 1024),
+      };
       let out: WriteStream | undefined;
       if (opts.out) {
         out = createWriteStream(opts.out, { flags: 'a' });
@@ -57,7 +78,8 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           );
         });
       }
-      const listener = await startMllpListener({ host: opts.host, port, ackCode });
+      // ACK MSH-10: the listener's own count (ACK<now><n>); one listener per process here.
+      const listener = await startMllpListener({ host: opts.host, port, ackCode, ...caps });
       process.stdout.write(
         `listening on ${listener.address.host}:${listener.address.port} (answering ${ackCode})${opts.out ? `, writing to ${opts.out}` : ''}\n`,
       );
