@@ -6,7 +6,7 @@
  * there whole, with its decision, or not at all.
  *
  * The child runs the current sources, not a possibly stale dist/: the test transpiles
- * src/evidence and src/core (TypeScript's transpileModule, no type check) into a directory
+ * src/evidence, src/storage and src/core (TypeScript's transpileModule, no type check) into a directory
  * under node_modules/.cache, where `better-sqlite3` and `pg` resolve as usual.
  */
 import { spawn } from 'node:child_process';
@@ -36,6 +36,7 @@ function transpileDir(name: string): void {
 
 beforeAll(() => {
   transpileDir('core');
+  transpileDir('storage');
   transpileDir('evidence');
   // Mark the directory as ESM, like the package.
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');

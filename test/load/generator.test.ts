@@ -61,8 +61,11 @@ describe('generator accuracy', () => {
       target: { mllp: { host: '127.0.0.1', port: responder.port } },
     });
     const d = r!.data as LoadRunData;
-    expect(d.percentiles.p50).toBeGreaterThanOrEqual(19.5);
-    expect(d.percentiles.p50).toBeLessThan(45);
+    // The responder's 20 ms timer starts from libuv's cached loop time, which can be a little
+    // older than the moment the frame was read, so it may fire up to a few ms early: the
+    // measured latency includes the delay, less that slack. No upper bound: that would be a
+    // statement about this machine's speed, not about the measurement.
+    expect(d.percentiles.p50).toBeGreaterThanOrEqual(17);
     expect(d.percentiles.p99).toBeGreaterThanOrEqual(d.percentiles.p50!);
     expect(d.histogram.reduce((a, b) => a + b.count, 0)).toBe(300);
   });
