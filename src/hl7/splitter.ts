@@ -14,57 +14,28 @@
  * ends (the next message, envelope or non-segment line: the resync point).
  */
 
-export interface RawMessage {
-  /** Segments joined by CR, exactly the bytes of each segment line. */
-  bytes: Uint8Array;
-  /** Byte offset of the message's first byte in the whole stream. */
-  offset: number;
-  /** 1-based index of the message in the stream. */
-  index: number;
-}
+import {
+  CR,
+  EMPTY,
+  GarbageRun,
+  HEAD,
+  HeldBytes,
+  K_BLANK,
+  K_CONT,
+  K_ENVELOPE,
+  K_MSH,
+  LineEnds,
+  bomAt,
+  isBlankByte,
+  isUpperOrDigit,
+  lineKind,
+  normalizeLines,
+  preview,
+  type SplitterOptions,
+  type SplitterStats,
+} from './split-lines.js';
 
-export interface Garbage {
-  offset: number;
-  length: number;
-  /** The first bytes, printable, for the error message. */
-  preview: string;
-  reason: 'not-a-segment' | 'oversized';
-}
-
-export interface SplitterOptions {
-  onMessage: (m: RawMessage) => void;
-  onGarbage?: (g: Garbage) => void;
-  /**
-   * A message larger than this is reported as garbage (memory stays bounded), and so is a
-   * blank line (spaces, tabs, NULs) longer than this. Default 64 MiB.
-   */
-  maxMessageBytes?: number;
-}
-
-/** Work done so far, for tests that check it grows linearly with the input. */
-export interface SplitterStats {
-  /** Bytes examined by line-end searches and blank-line checks. */
-  scanned: number;
-  /** Bytes copied into held buffers and into the messages handed over. */
-  copied: number;
-}
-
-const CR = 13;
-const LF = 10;
-const VT = 0x0b;
-const FS = 0x1c;
-const EMPTY = new Uint8Array(0);
-/** Bytes of a line kept for its classification and preview: a BOM plus 40 characters. */
-const HEAD = 43;
-const PREVIEW = 40;
-
-/** What a line is; decided from its first four bytes after an optional BOM (or its end). */
-const K_MSH = 1;
-const K_CONT = 2;
-const K_BLANK = 3;
-const K_GARBAGE = 4;
-const K_ENVELOPE = 5;
-type Kind = 1 | 2 | 3 | 4 | 5;
+export type { Garbage, RawMessage, SplitterOptions, SplitterStats } from './split-lines.js';
 
 /** State of the line under way when a chunk ends inside it. */
 const S_NONE = 0; // at a line start
@@ -76,35 +47,6 @@ const S_GARBAGE = 5;
 const S_ENVELOPE = 6;
 type LineState = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
-function isUpper(b: number | undefined): boolean {
-  return b !== undefined && b >= 65 && b <= 90;
-}
-function isUpperOrDigit(b: number | undefined): boolean {
-  return b !== undefined && ((b >= 65 && b <= 90) || (b >= 48 && b <= 57));
-}
-function isBlankByte(x: number): boolean {
-  return x === 32 || x === 9 || x === 0;
-}
-function isEnd(x: number): boolean {
-  return x === CR || x === LF || x === VT || x === FS;
-}
-
-/** Printable form of up to 40 bytes; `toLineEnd` stops at the first line end. */
-function preview(bytes: Uint8Array, start: number, end: number, toLineEnd = false): string {
-  let s = '';
-  for (let i = start; i < Math.min(end, start + PREVIEW); i++) {
-    const b = bytes[i]!;
-    if (toLineEnd && isEnd(b)) break;
-    s += b >= 32 && b < 127 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return s;
-}
-
-/** Length of a BOM at bytes[s, e) (a UTF-8 BOM may start a file or a message). */
-function bomAt(bytes: Uint8Array, s: number, e: number): number {
-  return e - s >= 3 && bytes[s] === 0xef && bytes[s + 1] === 0xbb && bytes[s + 2] === 0xbf ? 3 : 0;
-}
-
 export class MessageSplitter {
   readonly stats: SplitterStats = { scanned: 0, copied: 0 };
   private readonly opts: SplitterOptions;
@@ -115,11 +57,8 @@ export class MessageSplitter {
   /** The chunk being pushed (only during push) and the stream offset of its first byte. */
   private buf: Uint8Array = EMPTY;
   private base = 0;
-  /** Next CR, LF, VT, FS at or after the last search start in buf (buf.length: none). */
-  private nCr = -1;
-  private nLf = -1;
-  private nVt = -1;
-  private nFs = -1;
+  /** Line ends in buf, each searched once. */
+  private readonly ends: LineEnds;
 
   /** The line under way across chunks: state, stream offset, bytes so far, first bytes. */
   private state: LineState = S_NONE;
@@ -141,8 +80,7 @@ export class MessageSplitter {
   private oversizedPreview = '';
   private oversizedPreviewPending = false;
   /** Its bytes from earlier chunks, already normalized (segment lines joined by CR). */
-  private acc: Uint8Array = EMPTY;
-  private accLen = 0;
+  private readonly held: HeldBytes;
   /** Its lines in the current chunk, buf[runStart, runEnd): clean = lines separated by CR alone. */
   private runStart = -1;
   private runEnd = -1;
@@ -151,20 +89,21 @@ export class MessageSplitter {
   private lastMessageEnd = 0;
 
   /** A run of garbage lines not yet reported. */
-  private garbageStart = -1;
-  private garbageLen = 0;
-  private garbagePreview = '';
-  /** The run's preview is to be taken from the line under way once it is complete. */
-  private garbagePreviewPending = false;
+  private readonly garbage: GarbageRun;
+  /** The preview of the line under way, from its first bytes (after a BOM). */
+  private readonly headPreview = () => preview(this.head, this.lineSkip, this.headLen);
 
   constructor(opts: SplitterOptions) {
     this.opts = opts;
     this.max = opts.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.garbage = new GarbageRun(opts.onGarbage);
+    this.held = new HeldBytes(this.stats, this.max);
+    this.ends = new LineEnds(this.stats);
   }
 
   /** Bytes held between chunks (the open message and the first bytes of the line under way). */
   get bufferedBytes(): number {
-    return this.acc.length + this.head.length;
+    return this.held.capacity + this.head.length;
   }
 
   /**
@@ -181,15 +120,15 @@ export class MessageSplitter {
     const n = chunk.length;
     if (n === 0) return;
     this.buf = chunk;
-    this.nCr = this.nLf = this.nVt = this.nFs = -1;
+    this.ends.reset(chunk);
     let p = 0;
     if (this.state !== S_NONE) {
-      const end = this.lineEnd(0);
+      const end = this.ends.next(0);
       this.continueLine(0, end, end < n);
       p = end + 1;
     }
     while (p < n) {
-      const end = this.lineEnd(p);
+      const end = this.ends.next(p);
       if (end === n) {
         this.beginLine(p);
         this.continueLine(p, n, false);
@@ -207,56 +146,14 @@ export class MessageSplitter {
   end(): void {
     if (this.state !== S_NONE) this.continueLine(0, 0, true);
     this.flushMessage();
-    this.flushGarbage();
-  }
-
-  /** Index in buf of the next line end at or after p (CR, LF, VT or FS), or buf.length. */
-  private lineEnd(p: number): number {
-    if (this.nCr < p) this.nCr = this.find(CR, p);
-    if (this.nLf < p) this.nLf = this.find(LF, p);
-    if (this.nVt < p) this.nVt = this.find(VT, p);
-    if (this.nFs < p) this.nFs = this.find(FS, p);
-    return Math.min(this.nCr, this.nLf, this.nVt, this.nFs);
-  }
-
-  private find(byte: number, p: number): number {
-    const n = this.buf.length;
-    const i = this.buf.indexOf(byte, p);
-    const at = i === -1 ? n : i;
-    this.stats.scanned += (at < n ? at + 1 : n) - p;
-    return at;
-  }
-
-  /**
-   * What a line is, from its content bytes b[s, e) known so far (`complete`: the line ends at
-   * e). Undefined while more bytes are needed (fewer than four, the line going on).
-   */
-  private kindOf(b: Uint8Array, s: number, e: number, complete: boolean): Kind | undefined {
-    const len = e - s;
-    if (len < 4 && !complete) return undefined;
-    if (len === 0) return K_BLANK;
-    const a = b[s]!;
-    if (isBlankByte(a)) return K_BLANK;
-    const b1 = len > 1 ? b[s + 1] : undefined;
-    const c = len > 2 ? b[s + 2] : undefined;
-    const sep = len > 3 ? b[s + 3] : undefined;
-    if (a === 77 && b1 === 83 && c === 72 && sep !== undefined && !isUpperOrDigit(sep))
-      return K_MSH;
-    const shaped =
-      isUpper(a) &&
-      isUpperOrDigit(b1) &&
-      isUpperOrDigit(c) &&
-      (sep === undefined || sep === this.fieldSep || (this.fieldSep === 0 && !isUpperOrDigit(sep)));
-    // FHS/BHS/FTS/BTS batch envelope (v2.5.1 2.10.3).
-    if (shaped && (a === 70 || a === 66) && (b1 === 72 || b1 === 84) && c === 83) return K_ENVELOPE;
-    return shaped && this.msgOpen ? K_CONT : K_GARBAGE;
+    this.garbage.flush(this.headPreview);
   }
 
   /** A line wholly inside the chunk: the hot path, classified and taken straight from buf. */
   private wholeLine(ls: number, le: number): void {
     const buf = this.buf;
     const s = ls + bomAt(buf, ls, le);
-    switch (this.kindOf(buf, s, le, true)) {
+    switch (lineKind(buf, s, le, true, this.fieldSep, this.msgOpen)) {
       case K_MSH:
         this.openMessage(buf[s + 3]!, this.base + s);
         this.messageLine(s, le);
@@ -280,11 +177,8 @@ export class MessageSplitter {
     }
     // Not part of any message.
     this.flushMessage();
-    this.garbage(this.base + s, this.base + le);
-    if (this.garbagePreviewPending) {
-      this.garbagePreview = preview(buf, s, le);
-      this.garbagePreviewPending = false;
-    }
+    this.garbage.add(this.base + s, this.base + le, this.headPreview);
+    if (this.garbage.previewPending) this.garbage.setPreview(preview(buf, s, le));
   }
 
   /** A line of the open message, wholly in buf: added to the chunk's run of message lines. */
@@ -353,11 +247,8 @@ export class MessageSplitter {
         }
         break;
       case S_GARBAGE:
-        this.garbageLen = this.base + end - this.garbageStart;
-        if (this.garbagePreviewPending) {
-          this.garbagePreview = preview(this.head, this.lineSkip, this.headLen);
-          this.garbagePreviewPending = false;
-        }
+        this.garbage.extendTo(this.base + end);
+        if (this.garbage.previewPending) this.garbage.setPreview(this.headPreview());
         break;
     }
     this.state = S_NONE;
@@ -373,7 +264,7 @@ export class MessageSplitter {
     // A BOM may be coming: wait for its third byte.
     if (!complete && n < 3 && h[0] === 0xef && (n < 2 || h[1] === 0xbb)) return false;
     const s = bomAt(h, 0, n);
-    const k = this.kindOf(h, s, n, complete && this.lineLen === n);
+    const k = lineKind(h, s, n, complete && this.lineLen === n, this.fieldSep, this.msgOpen);
     if (k === undefined) return false;
     this.lineSkip = s;
     switch (k) {
@@ -408,7 +299,7 @@ export class MessageSplitter {
   private enterMessageLine(from: number, prev: number): void {
     this.state = S_MSG;
     this.lineFrom = from;
-    if (from < prev) this.storeBytes(this.head, from, prev);
+    if (from < prev) this.held.append(this.head, from, prev);
   }
 
   /** Store part of a message line that spans chunks (into acc), capped as bytes arrive. */
@@ -421,68 +312,24 @@ export class MessageSplitter {
       return;
     }
     if (this.runStart >= 0) this.commitRun();
-    this.storeBytes(this.buf, p, end);
+    this.held.append(this.buf, p, end);
     if (complete) {
-      this.acc[this.accLen++] = CR;
+      this.held.endLine();
       this.msgBytes += lineBytes + 1;
       this.msgEnd = this.base + end;
     }
-  }
-
-  /** Append src[from, to) to acc (with room for the CR that ends the line). */
-  private storeBytes(src: Uint8Array, from: number, to: number): void {
-    this.reserve(this.accLen + (to - from) + 1);
-    this.acc.set(src.subarray(from, to), this.accLen);
-    this.accLen += to - from;
-    this.stats.copied += to - from;
-  }
-
-  private reserve(need: number): void {
-    if (need <= this.acc.length) return;
-    // Doubling keeps appends linear; never beyond what a message within the cap needs.
-    const size = Math.min(Math.max(need, this.acc.length * 2, 4096), Math.max(need, this.max + 1));
-    const next = new Uint8Array(size);
-    next.set(this.acc.subarray(0, this.accLen));
-    this.stats.copied += this.accLen;
-    this.acc = next;
   }
 
   /** Move the chunk's run of message lines into acc (normalized). */
   private commitRun(): void {
     const src = this.buf.subarray(this.runStart, this.runEnd);
     this.runStart = -1;
-    this.reserve(this.accLen + src.length + 1);
-    this.accLen = this.normalize(src, this.acc, this.accLen);
-  }
-
-  /** Copy segment lines of src into dst at `at`, each ended by CR; returns the new end. */
-  private normalize(src: Uint8Array, dst: Uint8Array, at: number): number {
-    this.stats.copied += src.length + 1;
-    if (this.runClean) {
-      dst.set(src, at);
-      dst[at + src.length] = CR;
-      return at + src.length + 1;
-    }
-    // Inner blank lines (as the splitter defines them) are dropped, other lines kept as they are.
-    let p = at;
-    let lineStart = 0;
-    for (let i = 0; i <= src.length; i++) {
-      if (i < src.length && !isEnd(src[i]!)) continue;
-      let j = lineStart + bomAt(src, lineStart, i);
-      while (j < i && isBlankByte(src[j]!)) j++;
-      if (j < i) {
-        dst.set(src.subarray(lineStart, i), p);
-        p += i - lineStart;
-        dst[p++] = CR;
-      }
-      lineStart = i + 1;
-    }
-    return p;
+    this.held.appendLines(src, this.runClean);
   }
 
   private openMessage(sep: number, offset: number): void {
     this.flushMessage();
-    this.flushGarbage();
+    this.garbage.flush(this.headPreview);
     this.fieldSep = sep;
     this.msgOpen = true;
     this.msgOffset = offset;
@@ -494,7 +341,7 @@ export class MessageSplitter {
   private envelope(sep: number | undefined): void {
     // FHS/BHS/FTS/BTS: close the message, skip the envelope.
     this.flushMessage();
-    this.flushGarbage();
+    this.garbage.flush(this.headPreview);
     if (sep !== undefined && !isUpperOrDigit(sep)) this.fieldSep = sep;
   }
 
@@ -507,19 +354,22 @@ export class MessageSplitter {
   private overflow(mshAt: number): void {
     if (mshAt >= 0) this.oversizedPreview = preview(this.buf, mshAt, this.buf.length, true);
     else if (mshAt === -1) this.oversizedPreviewPending = true;
-    else if (this.accLen > 0) this.oversizedPreview = preview(this.acc, 0, this.accLen, true);
+    else if (this.held.length > 0) this.oversizedPreview = this.held.preview();
     else this.oversizedPreview = preview(this.buf, this.runStart, this.runEnd, true);
     this.oversized = true;
     this.runStart = -1;
-    this.accLen = 0;
-    this.acc = EMPTY;
+    this.held.drop();
   }
 
   /** The line under way turned out not to be blank (or is a blank line over the cap). */
   private toGarbage(): void {
     this.state = S_GARBAGE;
     this.flushMessage();
-    this.garbage(this.lineStart + this.lineSkip, this.lineStart + this.lineLen);
+    this.garbage.add(
+      this.lineStart + this.lineSkip,
+      this.lineStart + this.lineLen,
+      this.headPreview,
+    );
   }
 
   private flushMessage(): void {
@@ -536,55 +386,20 @@ export class MessageSplitter {
       return;
     }
     let out: Uint8Array;
-    if (this.accLen === 0 && this.runStart >= 0) {
+    if (this.held.length === 0 && this.runStart >= 0) {
       // The whole message is in this chunk: one copy, normalized on the way.
       const src = this.buf.subarray(this.runStart, this.runEnd);
       out = new Uint8Array(src.length + 1);
-      out = out.subarray(0, this.normalize(src, out, 0));
+      this.stats.copied += src.length + 1;
+      out = out.subarray(0, normalizeLines(src, out, 0, this.runClean));
       this.runStart = -1;
     } else {
       if (this.runStart >= 0) this.commitRun();
-      if (this.accLen > 1 << 20) {
-        // A large message keeps the buffer it was gathered in (no second copy of it).
-        out = this.acc.subarray(0, this.accLen);
-        this.acc = EMPTY;
-      } else {
-        out = this.acc.slice(0, this.accLen);
-        this.stats.copied += this.accLen;
-      }
-      this.accLen = 0;
+      out = this.held.take();
     }
     // Past the line end that closed its last line (if the stream has one).
     this.lastMessageEnd = this.msgEnd + 1;
     this.index++;
     this.opts.onMessage({ bytes: out, offset: this.msgOffset, index: this.index });
-  }
-
-  /** A non-segment line at stream offsets [start, end): joins the run before it or starts one. */
-  private garbage(start: number, end: number): void {
-    if (this.garbageStart >= 0 && start <= this.garbageStart + this.garbageLen + 2) {
-      this.garbageLen = end - this.garbageStart;
-      return;
-    }
-    this.flushGarbage();
-    this.garbageStart = start;
-    this.garbageLen = end - start;
-    this.garbagePreviewPending = true;
-  }
-
-  private flushGarbage(): void {
-    if (this.garbageStart < 0) return;
-    if (this.garbagePreviewPending) {
-      this.garbagePreview = preview(this.head, this.lineSkip, this.headLen);
-      this.garbagePreviewPending = false;
-    }
-    this.opts.onGarbage?.({
-      offset: this.garbageStart,
-      length: this.garbageLen,
-      preview: this.garbagePreview,
-      reason: 'not-a-segment',
-    });
-    this.garbageStart = -1;
-    this.garbageLen = 0;
   }
 }
