@@ -14,3 +14,7 @@ export { renderConsoleSummary, type ConsoleOptions } from './console.js';
 export { writeReports, REPORT_FILES } from './write.js';
 /** The one wording of each decision (`NO-GO`, `CONDITIONAL GO`, `GO`) for every output. */
 export { DECISION_LABEL } from './model.js';
+/** For the dashboard's pages (src/server): the report's escaper, stylesheet and instant format. */
+export { escapeHtml } from './escape.js';
+export { STYLESHEET } from './html-assets.js';
+export { formatInstant } from './model.js';
