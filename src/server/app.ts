@@ -20,6 +20,8 @@ import { fail, guard, isApi, redactUrl } from './guard.js';
 import { allowedHosts } from './hosts.js';
 import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter } from './rate-limit.js';
 import { registerUi } from './ui.js';
+import { EventHub, LiveReviews } from './live.js';
+import { registerLive } from './routes-live.js';
 import type { ServerOptions } from './types.js';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -32,19 +34,9 @@ export interface App {
 export function createApp(opts: ServerOptions): App {
   const audit = AuditLog.open(opts.auditFile);
   const clock = opts.clock ?? (() => new Date());
-  const ctx: ServerContext = {
-    store: opts.store,
-    users: opts.users,
-    sessions: new Sessions(clock),
-    audit,
-    clock,
-    version: opts.version,
-    log: opts.log ?? (() => {}),
-    hosts: allowedHosts(opts.host ?? '127.0.0.1', opts.allowedHosts),
-    limiter: new SignInLimiter(opts.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, clock),
-    secureCookies: opts.secureCookies ?? false,
-  };
-
+  const log = opts.log ?? (() => {});
+  const live = new LiveReviews(opts.reviews, clock);
+  const events = new EventHub(opts.store, live, opts.liveIntervalMs ?? 2000, log);
   /** One audit entry per request, whichever path answered it (hook, router, parser). */
   const audited = new WeakSet<object>();
   const writeAudit = (raw: object, entry: AuditEntryInput) => {
@@ -53,9 +45,9 @@ export function createApp(opts: ServerOptions): App {
     try {
       audit.append(entry);
     } catch (err) {
-      ctx.log(`audit log write failed: ${(err as Error).message}`);
+      log(`audit log write failed: ${(err as Error).message}`);
     }
-    ctx.log(`${entry.method} ${entry.url} ${entry.status} ${entry.who ?? '-'} ${entry.remote}`);
+    log(`${entry.method} ${entry.url} ${entry.status} ${entry.who ?? '-'} ${entry.remote}`);
   };
   const entryOf = (req: FastifyRequest, status: number): AuditEntryInput => {
     const who = req.golive?.who ?? null;
@@ -70,6 +62,22 @@ export function createApp(opts: ServerOptions): App {
       status,
       ...(req.golive?.detail ? { detail: req.golive.detail } : {}),
     };
+  };
+
+  const ctx: ServerContext = {
+    store: opts.store,
+    users: opts.users,
+    sessions: new Sessions(clock),
+    audit,
+    clock,
+    version: opts.version,
+    log,
+    hosts: allowedHosts(opts.host ?? '127.0.0.1', opts.allowedHosts),
+    limiter: new SignInLimiter(opts.signInLimits ?? DEFAULT_SIGN_IN_LIMITS, clock),
+    secureCookies: opts.secureCookies ?? false,
+    live,
+    events,
+    auditNow: (req, status) => writeAudit(req.raw, entryOf(req, status)),
   };
 
   const base = {
@@ -169,8 +177,12 @@ export function createApp(opts: ServerOptions): App {
     ),
   );
 
+  // Event streams never end on their own: end them first, or close would wait for them.
+  app.addHook('preClose', async () => events.close());
+
   registerApi(app, ctx);
   registerUi(app, ctx);
+  registerLive(app, ctx);
   return { app, audit };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Who is asking. API clients send `Authorization: Bearer <token>`; the browser UI signs in once
- * with a name and the same token and then carries an HttpOnly, SameSite=Strict session cookie
- * (Secure over TLS; sessions live in memory and end at sign-out or when the server stops). Without a users file the dashboard is read-only and
+ * Who is asking. API clients send `Authorization: Bearer <token>`; the browser signs in once
+ * with a name and the same token and then carries an HttpOnly, SameSite=Strict session cookie,
+ * good for the pages and the JSON API (Secure over TLS; sessions live in memory and end at sign-out or when the server stops). Without a users file the dashboard is read-only and
  * answers loopback requests only.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -91,10 +91,12 @@ export interface AuthContext {
 }
 
 /**
- * Resolve the caller. `api` requests are authenticated by bearer token only (so no cookie can
- * make a cross-site request count); UI requests by token or session cookie.
+ * Resolve the caller: a bearer token, else the browser's session cookie, for pages and the JSON
+ * API alike (so the JSON views work for signed-in users). The cookie is SameSite=Strict, and a
+ * session's unsafe requests need its CSRF token besides (guard.ts), so no other site can make a
+ * request count.
  */
-export function resolveIdentity(req: FastifyRequest, ctx: AuthContext, api: boolean): Resolved {
+export function resolveIdentity(req: FastifyRequest, ctx: AuthContext): Resolved {
   if (!ctx.users) {
     return isLoopback(req.socket.remoteAddress)
       ? { kind: 'user', who: { name: 'local', role: 'viewer', via: 'loopback' } }
@@ -108,12 +110,10 @@ export function resolveIdentity(req: FastifyRequest, ctx: AuthContext, api: bool
     if (!user) return { kind: 'invalid', why: 'the token is not valid' };
     return { kind: 'user', who: { name: user.name, role: user.role, via: 'token' } };
   }
-  if (!api) {
-    const session = ctx.sessions.get(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-    if (session) {
-      const { name, role } = session.user;
-      return { kind: 'user', who: { name, role, via: 'session' }, session };
-    }
+  const session = ctx.sessions.get(parseCookies(req.headers.cookie)[SESSION_COOKIE]);
+  if (session) {
+    const { name, role } = session.user;
+    return { kind: 'user', who: { name, role, via: 'session' }, session };
   }
   return { kind: 'none' };
 }

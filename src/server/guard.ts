@@ -4,7 +4,7 @@
  * bearer tokens, then authentication and the route's permission.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { resolveIdentity } from './auth.js';
+import { resolveIdentity, sameSecret } from './auth.js';
 import type { RouteConfig, ServerContext } from './context.js';
 import { ApiError, sendError } from './errors.js';
 import { hostOf } from './hosts.js';
@@ -12,6 +12,10 @@ import { errorPage } from './pages.js';
 import { tooMany } from './rate-limit.js';
 import { html } from './ui.js';
 import { can } from './types.js';
+
+/** Header in which a browser session's API writes send the session's CSRF token. */
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Longer URLs get 414 (RFC 9110 §15.5.15); no route of the dashboard needs more. */
 export const MAX_URL = 4096;
@@ -77,7 +81,7 @@ export async function guard(ctx: ServerContext, req: FastifyRequest, reply: Fast
   const refused = admit(ctx, req, reply);
   if (refused) return refused;
   const api = isApi(req);
-  const r = resolveIdentity(req, ctx, api);
+  const r = resolveIdentity(req, ctx);
   if (r.kind === 'invalid') ctx.limiter.failed(req.socket.remoteAddress ?? '(unknown)');
   if (r.kind === 'user') {
     req.golive.who = r.who;
@@ -85,6 +89,20 @@ export async function guard(ctx: ServerContext, req: FastifyRequest, reply: Fast
   }
   const cfg = req.routeOptions.config as Partial<RouteConfig> | undefined;
   const permission = cfg?.permission ?? 'read';
+  // A browser session's API writes carry its CSRF token in a header (forms carry it in the body,
+  // checked by their routes); checked before the body is read, whatever the route.
+  if (api && r.kind === 'user' && r.session && !SAFE_METHODS.has(req.method)) {
+    const sent = req.headers[CSRF_HEADER];
+    if (!(typeof sent === 'string' && sameSecret(sent, r.session.csrf))) {
+      return fail(
+        req,
+        reply,
+        new ApiError(403, 'E_CSRF', `a signed-in browser's ${req.method} needs its CSRF token`, {
+          hint: `send the page's token (meta name="golive-csrf") in the ${CSRF_HEADER} header, or use Authorization: Bearer <token>`,
+        }),
+      );
+    }
+  }
   if (permission === 'public') return;
   if (r.kind === 'invalid') {
     reply.header('www-authenticate', 'Bearer realm="golive", error="invalid_token"');

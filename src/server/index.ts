@@ -9,5 +9,11 @@ export {
   type User,
   type Identity,
   type ServerOptions,
+  type ReviewStarter,
+  type ReviewProgress,
+  type StepState,
 } from './types.js';
+export { findingKey, type RunComparison } from './compare.js';
+export { MANIFEST, SUMS, type ExportManifest } from './export.js';
+export { tarChunks, type TarFile } from './tar.js';
 export { DEFAULT_SIGN_IN_LIMITS, type SignInLimits, type LimitRule } from './rate-limit.js';

@@ -5,9 +5,7 @@
  */
 import type { DecisionValue } from '../core/index.js';
 import type { VerifyReport } from '../evidence/index.js';
-import { escapeHtml as e } from '../report/escape.js';
-import { STYLESHEET } from '../report/html-assets.js';
-import { formatInstant } from '../report/model.js';
+import { escapeHtml as e, formatInstant, STYLESHEET } from '../report/index.js';
 import type { RunListItem, Unreadable } from './runs.js';
 import type { Identity } from './types.js';
 
@@ -83,12 +81,38 @@ export function dashBar(who: Identity | null, csrf?: string): string {
         : '';
     right = `<span>Signed in as <b>${e(who.name)}</b> (${e(who.role)})</span>${out}`;
   }
-  return `<nav class="dash" aria-label="Dashboard"><a href="/">All runs</a>${
+  return `<nav class="dash" aria-label="Dashboard"><a href="/">All runs</a><a href="/live">Live review</a><a href="/compare">Compare runs</a>${
     who?.role === 'admin' ? '<a href="/api/audit">Audit log (JSON)</a>' : ''
   }<a href="/api/verify">Verify store (JSON)</a><span class="who">${right}</span></nav>`;
 }
 
-export function page(title: string, who: Identity | null, body: string, csrf?: string): string {
+/** Parts of a page the dashboard script refreshes in place (client.ts), and the page's URL. */
+export interface LiveParts {
+  live?: readonly string[];
+  self?: string;
+}
+
+/** The head additions every dashboard page carries: its script, CSRF token, live parts. */
+export function dashHead(csrf: string | undefined, live: LiveParts = {}): string {
+  return [
+    csrf ? `<meta name="golive-csrf" content="${e(csrf)}">` : '',
+    live.live?.length ? `<meta name="golive-live" content="${e(live.live.join(' '))}">` : '',
+    live.self ? `<meta name="golive-self" content="${e(live.self)}">` : '',
+    `<script src="${DASHBOARD_JS_PATH}" defer></script>`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export const DASHBOARD_JS_PATH = '/assets/dashboard.js';
+
+export function page(
+  title: string,
+  who: Identity | null,
+  body: string,
+  csrf?: string,
+  live: LiveParts = {},
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -97,6 +121,7 @@ export function page(title: string, who: Identity | null, body: string, csrf?: s
 <meta name="referrer" content="no-referrer">
 <title>${e(title)}</title>
 <style>${STYLESHEET}${DASH_CSS}</style>
+${dashHead(csrf, live)}
 </head>
 <body>
 <header class="masthead"><div class="brand">golive <span>dashboard</span></div></header>
@@ -111,13 +136,13 @@ ${body}
 
 export function verifyBanner(v: VerifyReport): string {
   if (v.ok) {
-    return `<div class="banner banner--ok" data-testid="verify" data-ok="true">Evidence store intact: ${v.records} records, chain head <code>${e(v.headHash)}</code>.</div>`;
+    return `<div class="banner banner--ok" id="store-state" data-testid="verify" data-ok="true">Evidence store intact: ${v.records} records, chain head <code>${e(v.headHash)}</code>.</div>`;
   }
   const items = v.problems
     .slice(0, 10)
     .map((p) => `<li>${e(p.problem)}: ${e(p.message)}</li>`)
     .join('');
-  return `<div class="banner banner--bad" data-testid="verify" data-ok="false"><b>Evidence store tampered: ${v.problems.length} problem(s).</b> Do not rely on these reviews until this is explained.<ul>${items}</ul></div>`;
+  return `<div class="banner banner--bad" id="store-state" data-testid="verify" data-ok="false"><b>Evidence store tampered: ${v.problems.length} problem(s).</b> Do not rely on these reviews until this is explained.<ul>${items}</ul></div>`;
 }
 
 const runHref = (id: string) => `/runs/${encodeURIComponent(id)}`;
@@ -144,9 +169,34 @@ export interface RunsPageInput {
   verify: VerifyReport;
   who: Identity | null;
   csrf?: string | undefined;
+  /** The configured review (serve --config) and whether this user may start it. */
+  review?: { label: string; canStart: boolean; running: boolean } | undefined;
 }
 
-export function runsPage({ runs, malformed, verify, who, csrf }: RunsPageInput): string {
+/** Start the configured review: for roles with `run`, one at a time. */
+function startBlock(r: RunsPageInput['review'], csrf: string | undefined): string {
+  if (!r) return '';
+  const body = r.running
+    ? `<p>A review is running: <a href="/live">follow it live</a>.</p>`
+    : r.canStart && csrf
+      ? `<form method="post" action="/reviews" data-testid="start-review"><input type="hidden" name="_csrf" value="${e(csrf)}"><button type="submit">Start review</button></form>`
+      : '<p class="muted">Attestors, approvers and admins can start it.</p>';
+  return `<section class="block" id="start"><h2>Review</h2><p class="lead">Runs <b>${e(r.label)}</b> with the same runner as <code>golive run</code>; its progress shows on <a href="/live">Live review</a>.</p>${body}</section>`;
+}
+
+function compareForm(runs: readonly RunListItem[]): string {
+  if (runs.length < 2) return '';
+  const opts = (sel: string) =>
+    runs
+      .map(
+        (r) =>
+          `<option value="${e(r.id)}"${r.id === sel ? ' selected' : ''}>${e(r.id)} (${e(formatInstant(r.started))})</option>`,
+      )
+      .join('');
+  return `<form method="get" action="/compare" class="compare" data-testid="compare-form"><label>Earlier run<select name="a">${opts(runs[1]!.id)}</select></label><label>Later run<select name="b">${opts(runs[0]!.id)}</select></label><button type="submit">Compare</button></form>`;
+}
+
+export function runsPage({ runs, malformed, verify, who, csrf, review }: RunsPageInput): string {
   const rows = runs.map((r) => {
     const chip = r.decision
       ? decisionChip(r.decision.value)
@@ -177,11 +227,13 @@ ${rows.join('\n')}
   return page(
     'golive dashboard: runs',
     who,
-    `${verifyBanner(verify)}${malformedBanner(malformed, 'store')}
+    `${verifyBanner(verify)}<div id="store-malformed">${malformedBanner(malformed, 'store')}</div>
+${startBlock(review, csrf)}
 <section class="block" id="runs"><h2>Runs</h2>
-<p class="lead">Newest first. A run without a decision record shows the decision its evidence gives now, marked provisional, and is marked <b>incomplete</b>: golive records a run and its decision together, so its evidence may be partial.</p>
-${table}</section>`,
+<p class="lead">Newest first. A run without a decision record shows the decision its evidence gives now, marked provisional, and is marked <b>incomplete</b>: golive records a run and its decision together, so its evidence may be partial. This list refreshes itself when the store gains records.</p>
+${table}${compareForm(runs)}</section>`,
     csrf,
+    { live: ['store-state', 'store-malformed', 'runs'], self: '/' },
   );
 }
 

@@ -16,6 +16,7 @@ import {
 import type { ReportCheck, ReportInput, RunInfo } from '../report/index.js';
 import { evaluateReview, evidenceFromRecords, STANDARD_TEMPLATE } from '../review/index.js';
 import { ApiError } from './errors.js';
+import { signoffsOf, type Signoff } from './signoff.js';
 
 export const PROVISIONAL_BY = 'golive serve (provisional)';
 /** Exchanges shown on a run page; a load run may store far more than a page can carry. */
@@ -101,7 +102,7 @@ export function decisionContent(
   return undefined;
 }
 
-function latestDecision(records: readonly EvidenceRecord[]) {
+export function latestDecision(records: readonly EvidenceRecord[]) {
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i]!;
     if (r.kind !== 'decision') continue;
@@ -195,6 +196,13 @@ export interface RunReview {
   complete: boolean;
   /** Records of the run the store cannot read, left out of the review. */
   malformed: Unreadable[];
+  /**
+   * The run's latest decision record, also when the review shown is a provisional
+   * re-evaluation (`?provisional=1`): the page must not say there is none.
+   */
+  recorded: DecisionSummary | null;
+  /** Approvers' sign-offs of the decision record (signoff.ts), oldest first. */
+  signoffs: Signoff[];
 }
 
 const REVIEW_KINDS: readonly string[] = ['check', 'attestation', 'waiver'];
@@ -216,6 +224,15 @@ export function reviewOf(
   const state = {
     complete: records.some((r) => r.kind === 'decision'),
     malformed: unreadable(all),
+    recorded: d
+      ? {
+          value: d.review.decision,
+          decidedAt: d.review.decidedAt,
+          decidedBy: d.review.decidedBy,
+          recordId: d.record.id,
+        }
+      : null,
+    signoffs: signoffsOf(records),
   };
   if (d && !forceProvisional) {
     return {
@@ -240,7 +257,7 @@ export function reviewOf(
   return {
     runId,
     provisional: true,
-    decisionRecord: null,
+    decisionRecord: d?.record.id ?? null,
     review,
     evidenceAfterDecision: [],
     rejected,

@@ -4,19 +4,25 @@
  * or waive, so the person who administers the tool is not the one accepting clinical risk
  * (segregation of duties, the same rule golive checks at the site: compliance.roles-duties).
  */
+import type { DecisionValue } from '../core/index.js';
 import type { EvidenceStore } from '../evidence/index.js';
 import type { SignInLimits } from './rate-limit.js';
 
 export const ROLES = ['viewer', 'attestor', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'read' | 'attest' | 'waive' | 'audit';
+/**
+ * `run`: start the configured review from the dashboard (it sends test traffic and records
+ * evidence, but decides nothing a person must accept). `sign`: sign a run's decision record,
+ * re-entering one's token: accepting the go-live decision, like waiving, is the approver's.
+ */
+export type Permission = 'read' | 'attest' | 'waive' | 'audit' | 'run' | 'sign';
 
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
   viewer: ['read'],
-  attestor: ['read', 'attest'],
-  approver: ['read', 'attest', 'waive'],
-  admin: ['read', 'audit'],
+  attestor: ['read', 'attest', 'run'],
+  approver: ['read', 'attest', 'waive', 'sign', 'run'],
+  admin: ['read', 'audit', 'run'],
 };
 
 export function can(role: Role, p: Permission): boolean {
@@ -36,6 +42,31 @@ export interface Identity {
   role: Role;
   /** How they proved it. `loopback`: no users file, read-only access from this machine. */
   via: 'token' | 'session' | 'loopback';
+}
+
+/** A step of a running review as the runner reports it (the terminal's task list, mirrored). */
+export type StepState = 'pending' | 'running' | 'pass' | 'fail' | 'error' | 'skip';
+
+/** Where a review started from the dashboard reports its progress (live.ts). */
+export interface ReviewProgress {
+  add(id: string, title: string): void;
+  start(id: string, detail?: string): void;
+  note(id: string, detail: string): void;
+  finish(id: string, state: Exclude<StepState, 'pending' | 'running'>, detail?: string): void;
+}
+
+/**
+ * The configured review the dashboard may start: the same runner as `golive run`, handed in by
+ * the CLI (server/ does not import runner/). One at a time; its progress shows on /live.
+ */
+export interface ReviewStarter {
+  /** What a start runs, shown on the page (e.g. `golive.yaml against lis.example.org`). */
+  label: string;
+  start(opts: {
+    /** Recorded as the author of the run's evidence: the signed-in user who started it. */
+    author: string;
+    progress: ReviewProgress;
+  }): Promise<{ runId: string; decision: DecisionValue }>;
 }
 
 export interface ServerOptions {
@@ -65,4 +96,8 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Failed sign-ins allowed per address and per account (default DEFAULT_SIGN_IN_LIMITS). */
   signInLimits?: SignInLimits;
+  /** The review "Start review" runs (`golive serve --config`); none: the button is not shown. */
+  reviews?: ReviewStarter;
+  /** How often open live pages' store is checked for new records, in ms (default 2000). */
+  liveIntervalMs?: number;
 }

@@ -9,20 +9,27 @@ import { attestationRecord, waiverRecord } from './bodies.js';
 import type { RouteConfig, ServerContext } from './context.js';
 import { ApiError, toApiError } from './errors.js';
 import { loginPage, runsPage } from './pages.js';
-import { renderRunPage } from './run-page.js';
+import { renderRunPage, type FormName, type RunPageOptions } from './run-page.js';
+import { signDecision } from './sign.js';
 import { listRuns, reportInputFor, reviewOf, runRecords } from './runs.js';
 import { tooMany } from './rate-limit.js';
 import { findUserByToken, userNamed } from './users.js';
+import { can } from './types.js';
 
 type RunReq = FastifyRequest<{ Params: { runId: string }; Querystring: Record<string, string> }>;
-type Form = Record<string, string | undefined>;
+export type Form = Record<string, string | undefined>;
 
 const cfg = (permission: RouteConfig['permission']) => ({ config: { permission } });
 
-export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-/** The run page's own meta CSP allows only the report's scripts, by hash; this header adds the rest. */
-const RUN_PAGE_CSP = `${PAGE_CSP}; script-src 'unsafe-inline'`;
+const CSP_BASE =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'";
+/** Pages run only the dashboard's own script (client.ts), which talks only to the dashboard. */
+export const PAGE_CSP = `${CSP_BASE}; script-src 'self'`;
+/**
+ * The run page's own meta CSP allows the report's inline scripts by hash and the dashboard's
+ * script; this header adds the rest (both policies apply).
+ */
+const RUN_PAGE_CSP = `${CSP_BASE}; script-src 'self' 'unsafe-inline'`;
 
 export function html(reply: FastifyReply, body: string, status = 200, csp = PAGE_CSP) {
   return reply
@@ -33,7 +40,7 @@ export function html(reply: FastifyReply, body: string, status = 200, csp = PAGE
     .send(body);
 }
 
-function form(req: FastifyRequest): Form {
+export function form(req: FastifyRequest): Form {
   const b = req.body;
   return typeof b === 'object' && b !== null ? (b as Form) : {};
 }
@@ -53,7 +60,20 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
     const verify = await store.verify();
     return html(
       reply,
-      runsPage({ runs, malformed, verify, who: req.golive.who, csrf: req.golive.session?.csrf }),
+      runsPage({
+        runs,
+        malformed,
+        verify,
+        who: req.golive.who,
+        csrf: req.golive.session?.csrf,
+        review: ctx.live.label
+          ? {
+              label: ctx.live.label,
+              canStart: req.golive.who !== null && can(req.golive.who.role, 'run'),
+              running: ctx.live.running,
+            }
+          : undefined,
+      }),
     );
   });
 
@@ -61,24 +81,33 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
     req: RunReq,
     reply: FastifyReply,
     status = 200,
-    extra: { notice?: string; error?: { message: string; field?: string; hint?: string } } = {},
+    extra: {
+      notice?: string;
+      error?: RunPageOptions['error'];
+      values?: Form;
+    } = {},
   ) => {
     const { runId } = req.params;
     const records = await runRecords(store, runId);
-    const q = req.query ?? {};
+    // A re-rendered form answers a POST: its query is that of the run page it came from.
+    const q = req.method === 'GET' ? (req.query ?? {}) : {};
     const forced = q.provisional === '1' || q.provisional === 'true';
     const rv = reviewOf(runId, records, ctx.clock(), forced);
     const input = await reportInputFor(store, records, rv, ctx.version);
     const notice =
       extra.notice ??
       (q.recorded && /^ev-\d+$/.test(q.recorded) ? `Recorded ${q.recorded}.` : undefined);
+    const self = `/runs/${encodeURIComponent(runId)}${forced ? '?provisional=1' : ''}`;
     const page = renderRunPage({
       reportHtml: renderHtml(input),
       rv,
       who: req.golive.who,
       csrf: req.golive.session?.csrf,
+      today: ctx.clock().toISOString().slice(0, 10),
+      self,
       ...(notice ? { notice } : {}),
       ...(extra.error ? { error: extra.error } : {}),
+      ...(extra.values ? { values: extra.values } : {}),
     });
     return html(reply, page, status, RUN_PAGE_CSP);
   };
@@ -89,28 +118,49 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
     async (req, reply) => showRun(req, reply),
   );
 
+  const checkCsrf = (req: FastifyRequest, f: Form) => {
+    const s = req.golive.session;
+    if (req.golive.who?.via === 'session' && !(s && f._csrf && sameSecret(f._csrf, s.csrf))) {
+      throw new ApiError(403, 'E_CSRF', 'the form is stale or came from another site', {
+        hint: 'reload the run page and submit again',
+      });
+    }
+  };
+
+  /** A refused form: the run page again, the error on top of the forms, the input kept. */
+  const refused = (req: RunReq, reply: FastifyReply, which: FormName, err: unknown, f: Form) => {
+    const { api } = toApiError(err);
+    if (api.status !== 400 && api.status !== 401) throw err;
+    const { field, hint } = api.extra;
+    // Never send a token back into the page.
+    const { _csrf: _c, token: _t, ...values } = f;
+    return showRun(req, reply, api.status, {
+      error: {
+        form: which,
+        message: api.message,
+        ...(field ? { field } : {}),
+        ...(hint ? { hint } : {}),
+      },
+      values,
+    });
+  };
+
   const post =
-    (build: typeof attestationRecord, toBody: (f: Form) => Record<string, unknown>) =>
+    (
+      which: FormName,
+      build: typeof attestationRecord,
+      toBody: (f: Form) => Record<string, unknown>,
+    ) =>
     async (req: RunReq, reply: FastifyReply) => {
       const f = form(req);
-      const s = req.golive.session;
-      if (req.golive.who?.via === 'session' && !(s && f._csrf && sameSecret(f._csrf, s.csrf))) {
-        throw new ApiError(403, 'E_CSRF', 'the form is stale or came from another site', {
-          hint: 'reload the run page and submit again',
-        });
-      }
+      checkCsrf(req, f);
       const { runId } = req.params;
       await runRecords(store, runId);
       let rec;
       try {
         rec = await store.append(build(runId, req.golive.who!, toBody(f), ctx.clock()));
       } catch (err) {
-        const { api } = toApiError(err);
-        if (api.status !== 400) throw err;
-        const { field, hint } = api.extra;
-        return showRun(req, reply, 400, {
-          error: { message: api.message, ...(field ? { field } : {}), ...(hint ? { hint } : {}) },
-        });
+        return refused(req, reply, which, err, f);
       }
       req.golive.detail = `appended ${rec.id} (${rec.kind})`;
       return reply.redirect(`/runs/${encodeURIComponent(runId)}?recorded=${rec.id}#record`, 303);
@@ -123,7 +173,7 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
   app.post(
     '/runs/:runId/attestations',
     cfg('attest'),
-    post(attestationRecord, (f) =>
+    post('attest', attestationRecord, (f) =>
       defined({
         criterion: f.criterion,
         statement: f.statement,
@@ -136,10 +186,27 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
   app.post(
     '/runs/:runId/waivers',
     cfg('waive'),
-    post(waiverRecord, (f) =>
+    post('waive', waiverRecord, (f) =>
       defined({ criterion: f.criterion, reason: f.reason, owner: f.owner, expires: f.expires }),
     ),
   );
+
+  app.post('/runs/:runId/signoffs', cfg('sign'), async (req: RunReq, reply) => {
+    const f = form(req);
+    checkCsrf(req, f);
+    let rec;
+    try {
+      const statement = f.statement?.trim() ? f.statement : undefined;
+      rec = await signDecision(ctx, req, reply, { token: f.token ?? '', statement });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429) throw err;
+      return refused(req, reply, 'sign', err, f);
+    }
+    return reply.redirect(
+      `/runs/${encodeURIComponent(req.params.runId)}?recorded=${rec.id}#record`,
+      303,
+    );
+  });
 
   app.get<{ Querystring: { next?: string } }>('/login', cfg('public'), async (req, reply) =>
     html(reply, loginPage({ next: safeNext(req.query.next), readOnly: !ctx.users })),

@@ -146,7 +146,7 @@ describe('browser pages with a users file', () => {
       }).toString(),
     });
     expect(res.status).toBe(400);
-    expect(await res.text()).toMatch(/data-testid="form-error"><b>Not recorded.<\/b> owner:/);
+    expect(await res.text()).toMatch(/data-testid="form-error"[^>]*><b>Not recorded.<\/b> owner:/);
   });
 
   it('answers unknown runs and pages with a 404 page', async () => {
