@@ -2,27 +2,30 @@
  * HL7 v2 ER7 ("pipe and hat") messages: parse, navigate by field path, edit, serialize.
  * Delimiters come from MSH-1 and MSH-2 of each message (v2.5.1 section 2.5.4), never assumed.
  * Fields are split eagerly (every field reachable); repetitions, components and subcomponents
- * are split on access, which keeps a full parse close to the cost of a bare split.
+ * are split on access, which keeps a full parse close to the cost of a bare split. Fields per
+ * segment and per message are capped (segments.ts), so memory stays bounded whatever the text.
  * Serializing an unedited message gives back the input byte for byte (BOM, CR/LF/CRLF kept).
  */
 import { UserError } from '../core/errors.js';
 import { escapeValue, unescapeValue } from './escape.js';
 import { formatPath, parsePath } from './path.js';
-import { delimitersOf, type Delimiters, type FieldPath } from './types.js';
+import {
+  MAX_MESSAGE_FIELDS,
+  MAX_SEGMENT_FIELDS,
+  SegmentCollector,
+  readDelimiters,
+  type ParseLimits,
+  type Segment,
+} from './segments.js';
+import type { Delimiters, FieldPath } from './types.js';
 
-export interface Segment {
-  /** Segment id, e.g. `PID`. */
-  id: string;
-  /** Raw (encoded) fields; index 0 is the segment id. For MSH, index 1 is MSH-2. */
-  fields: string[];
-}
+export {
+  MAX_MESSAGE_FIELDS,
+  MAX_SEGMENT_FIELDS,
+  type ParseLimits,
+  type Segment,
+} from './segments.js';
 
-const SEG_ID = /^[A-Z][A-Z0-9]{2}$/;
-
-function distinct(chars: string): boolean {
-  for (let i = 0; i < chars.length; i++) if (chars.indexOf(chars[i]!, i + 1) !== -1) return false;
-  return true;
-}
 const BOM = '\uFEFF';
 
 export class Hl7Message {
@@ -50,90 +53,24 @@ export class Hl7Message {
 
   /**
    * Parse one message. Segment separators may be CR, LF or CRLF; a leading UTF-8 BOM is kept.
-   * Throws UserError (E_HL7_PARSE) when there is no usable MSH header.
+   * Throws UserError (E_HL7_PARSE) when there is no usable MSH header, and when a segment or
+   * the message has more fields than `limits` allow (memory stays bounded, decision 013).
    */
-  static parse(text: string): Hl7Message {
-    let body = text;
-    const bom = body.startsWith(BOM);
-    if (bom) body = body.slice(1);
-    if (!body.startsWith('MSH') || body.length < 8) {
-      throw new UserError('E_HL7_PARSE', 'message does not start with an MSH segment', {
-        location: { offset: bom ? 1 : 0, path: 'MSH' },
-        hint: 'an HL7 v2 message starts with "MSH" followed by the field separator and encoding characters, e.g. MSH|^~\\&|',
-      });
-    }
-    const field = body[3]!;
-    const encEnd = body.indexOf(field, 4);
-    const enc = encEnd === -1 ? body.slice(4).split(/[\r\n]/)[0]! : body.slice(4, encEnd);
-    if (enc.length < 4 || /[\r\n]/.test(field) || !distinct(field + enc)) {
-      throw new UserError(
-        'E_HL7_PARSE',
-        `MSH-2 encoding characters "${enc}" are incomplete or repeat a delimiter`,
-        {
-          location: { offset: 4, path: 'MSH-2' },
-          hint: 'MSH-2 needs four distinct characters (component, repetition, escape, subcomponent), usually ^~\\&',
-        },
-      );
-    }
-    const d = delimitersOf(field, enc);
-    const segments: Segment[] = [];
-    const terminators: string[] = [];
-    const problems: string[] = [];
+  static parse(text: string, limits: ParseLimits = {}): Hl7Message {
+    const bom = text.startsWith(BOM);
+    const body = bom ? text.slice(1) : text;
+    const d = readDelimiters(body, bom);
+    const c = new SegmentCollector(
+      d.field,
+      bom ? 1 : 0,
+      limits.maxSegmentFields ?? MAX_SEGMENT_FIELDS,
+      limits.maxFields ?? MAX_MESSAGE_FIELDS,
+    );
     const hasLf = body.indexOf('\n') !== -1;
     const hasCr = body.indexOf('\r') !== -1;
-    if (!(hasLf && hasCr)) {
-      // Fast path: one kind of terminator (the usual case), split natively.
-      const lines = body.split(hasLf ? '\n' : '\r');
-      const term = hasLf ? '\n' : '\r';
-      const last = lines.length - 1;
-      for (let i = 0; i <= last; i++) {
-        const line = lines[i]!;
-        const t = i === last ? '' : term;
-        if (line.length === 0) {
-          if (i === last) continue;
-          if (terminators.length > 0) terminators[terminators.length - 1] += t;
-          else terminators.push(t);
-          continue;
-        }
-        const fields = line.split(field);
-        const id = fields[0]!;
-        if (id.length !== 3 || !SEG_ID.test(id))
-          problems.push(`segment ${segments.length + 1} has an invalid id "${id.slice(0, 10)}"`);
-        segments.push({ id, fields });
-        terminators.push(t);
-      }
-      return new Hl7Message(d, segments, terminators, bom, problems);
-    }
-    let pos = 0;
-    const n = body.length;
-    while (pos < n) {
-      let end = pos;
-      // Find the next CR or LF (charCodeAt loop is faster than a regex on long inputs).
-      while (end < n) {
-        const c = body.charCodeAt(end);
-        if (c === 13 || c === 10) break;
-        end++;
-      }
-      let term = '';
-      if (end < n) {
-        term = body.charCodeAt(end) === 13 && body.charCodeAt(end + 1) === 10 ? '\r\n' : body[end]!;
-      }
-      const line = body.slice(pos, end);
-      if (line.length === 0) {
-        // An empty line: attach it to the previous terminator so the text round-trips.
-        if (terminators.length > 0) terminators[terminators.length - 1] += term;
-        else terminators.push(term);
-      } else {
-        const fields = line.split(field);
-        const id = fields[0]!;
-        if (!SEG_ID.test(id))
-          problems.push(`segment ${segments.length + 1} has an invalid id "${id.slice(0, 10)}"`);
-        segments.push({ id, fields });
-        terminators.push(term);
-      }
-      pos = end + term.length;
-    }
-    return new Hl7Message(d, segments, terminators, bom, problems);
+    if (!(hasLf && hasCr)) c.oneTerminator(body, hasLf ? '\n' : '\r');
+    else c.mixedTerminators(body);
+    return new Hl7Message(d, c.segments, c.terminators, bom, c.problems);
   }
 
   /** Serialize. An unedited message is returned byte for byte as parsed. */
