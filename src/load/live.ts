@@ -1,40 +1,98 @@
 /**
- * Terminal output of a load run: a live line refreshed about once a second (rewritten in
- * place on a TTY, one plain line per second otherwise, so CI logs stay readable) and a summary
- * table at the end.
+ * Terminal output of a load run: a live status line redrawn in place on a terminal (cut to its
+ * width, redrawn at least once a second), one plain line per second otherwise (CI logs stay
+ * readable, no cursor codes), and a summary table at the end.
  */
 import type { CheckResult } from '../core/index.js';
-import type { LoadRunData } from './result.js';
+import { LiveArea } from '../report/live.js';
+import { painter, useColour, type TerminalStream } from '../report/terminal.js';
 import { n1 } from './histogram.js';
+import type { Profile } from './profile-schema.js';
+import { scheduleOf, type Schedule } from './schedule.js';
 import type { Progress } from './stats.js';
 
-export function formatProgress(p: Progress): string {
+/**
+ * The status line: the achieved rate of the last second against `plannedRate`, the rate the
+ * load profile asks for at that moment (without it, the generator's own count of iterations
+ * that fell due).
+ */
+export function formatProgress(p: Progress, plannedRate?: number): string {
   const fhir = p.fhirRequests
     ? `  fhir ${p.fhirRequests} (${p.fhirErrors} err, p99 ${n1(p.fhirP99)} ms)`
     : '';
-  return `t=${n1(p.t)}s  rate ${n1(p.achievedRate)}/s of ${n1(p.targetRate)}/s  p50 ${n1(p.p50)} ms  p99 ${n1(p.p99)} ms  sent ${p.sent}  errors ${p.errors}  in-flight ${p.inFlight}${p.dropped ? `  dropped ${p.dropped}` : ''}${fhir}`;
+  return `t=${n1(p.t)}s  rate ${n1(p.achievedRate)}/s of ${n1(plannedRate ?? p.targetRate)}/s  p50 ${n1(p.p50)} ms  p99 ${n1(p.p99)} ms  sent ${p.sent}  errors ${p.errors}  in-flight ${p.inFlight}${p.dropped ? `  dropped ${p.dropped}` : ''}${fhir}`;
 }
 
-export interface Writable {
-  write(s: string): unknown;
-  isTTY?: boolean;
+/** Iterations of `s` (started `startMs` into the run) due in [fromMs, toMs). */
+function dueBetween(s: Schedule, startMs: number, fromMs: number, toMs: number): number {
+  // timeOf is non-decreasing: the first index due at or after an instant, by bisection.
+  const firstAtOrAfter = (ms: number): number => {
+    let lo = 0;
+    let hi = s.total;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (startMs + s.timeOf(mid) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return firstAtOrAfter(toMs) - firstAtOrAfter(fromMs);
+}
+
+/**
+ * The MLLP rate (messages per second) the profile's open-model executors ask for over the
+ * second that ends `tSeconds` into the measured run. FHIR readers (concurrent users) send no
+ * MLLP messages and count nothing here.
+ */
+export function plannedRate(profile: Pick<Profile, 'executors'>, tSeconds: number): number {
+  const toMs = tSeconds * 1000;
+  const fromMs = Math.max(0, toMs - 1000);
+  const span = (toMs - fromMs) / 1000;
+  if (span <= 0) return 0;
+  let due = 0;
+  for (const ex of Object.values(profile.executors)) {
+    if (ex.executor === 'concurrent-users') continue;
+    due += dueBetween(scheduleOf(ex), ex.startAt ?? 0, fromMs, toMs);
+  }
+  return due / span;
+}
+
+export type Writable = TerminalStream;
+
+export interface LiveViewOptions {
+  /** The profile being run: the status line shows the rate it asks for. */
+  profile?: Pick<Profile, 'executors'>;
+  /** Redraw in place (default: the stream is a terminal outside CI). */
+  live?: boolean;
+  colour?: boolean;
 }
 
 export class LiveView {
-  private lastLen = 0;
-  constructor(private readonly out: Writable) {}
+  private readonly area: LiveArea;
+  private last: string | undefined;
+  private readonly colour: boolean;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly o: LiveViewOptions = {},
+  ) {
+    this.colour = o.colour ?? useColour();
+    this.area = new LiveArea(out, () => (this.last === undefined ? [] : [this.last]), {
+      ...(o.live !== undefined ? { live: o.live } : {}),
+    });
+  }
 
   update(p: Progress): void {
-    const line = formatProgress(p);
-    if (this.out.isTTY) {
-      this.out.write(`\r${line}${' '.repeat(Math.max(0, this.lastLen - line.length))}`);
-      this.lastLen = line.length;
+    const line = formatProgress(p, this.o.profile ? plannedRate(this.o.profile, p.t) : undefined);
+    if (this.area.live) {
+      this.last = painter(this.colour)(line, 'cyan');
+      this.area.start();
     } else this.out.write(`${line}\n`);
   }
 
+  /** The last status line stays on a terminal; nothing more is written elsewhere. */
   end(): void {
-    if (this.out.isTTY && this.lastLen) this.out.write('\n');
-    this.lastLen = 0;
+    this.area.stop();
   }
 }
 
@@ -55,8 +113,8 @@ export function renderSummary(results: readonly CheckResult[]): string {
   const out: string[] = [];
   for (const r of results) {
     out.push(`${r.outcome.toUpperCase().padEnd(5)} ${r.title} (${r.check})`, `  ${r.summary}`);
-    const d = r.data as Partial<LoadRunData> | undefined;
-    if (r.kind === 'load' && d?.accounting) {
+    const d = r.kind === 'load' ? r.data : undefined;
+    if (d?.accounting) {
       const pc = d.percentiles ?? {};
       out.push(
         '',

@@ -1,4 +1,7 @@
-/** End-of-run summary for the terminal. Plain text unless `color` is set. */
+/**
+ * End-of-run summary for the terminal: details first, the verdict block last. Plain text unless
+ * `color` is set (the CLI sets it from `useColour`, report/terminal.ts).
+ */
 import type { CriterionStatus, DecisionValue, QuestionAnswer } from '../core/index.js';
 import { terminalSafe as t } from './escape.js';
 import {
@@ -9,6 +12,14 @@ import {
   ownerOf,
   tidyText,
 } from './model.js';
+import {
+  alignColumns,
+  displayWidth,
+  padDisplay,
+  painter,
+  type Paint,
+  type Style,
+} from './terminal.js';
 import type { ReportInput, ReportPaths } from './types.js';
 
 export interface ConsoleOptions {
@@ -17,34 +28,8 @@ export interface ConsoleOptions {
   reportPaths?: Partial<ReportPaths>;
   /** Maximum open criteria listed before "... and N more". Default 20. */
   maxOpen?: number;
-}
-
-type Style =
-  | 'bold'
-  | 'dim'
-  | 'red'
-  | 'green'
-  | 'yellow'
-  | 'cyan'
-  | 'inverseRed'
-  | 'inverseGreen'
-  | 'inverseYellow';
-
-const SGR: Record<Style, [number, number]> = {
-  bold: [1, 22],
-  dim: [2, 22],
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  inverseRed: [41, 49],
-  inverseGreen: [42, 49],
-  inverseYellow: [43, 49],
-};
-
-function painter(color: boolean) {
-  return (text: string, ...styles: Style[]): string =>
-    color ? styles.reduce((s, st) => `\u001b[${SGR[st][0]}m${s}\u001b[${SGR[st][1]}m`, text) : text;
+  /** The evidence store the run was recorded in, listed last with the reports. */
+  evidence?: { path: string; runId: string };
 }
 
 const DECISION_STYLE: Record<DecisionValue, Style> = {
@@ -67,11 +52,23 @@ const STATUS_STYLE: Record<CriterionStatus, Style> = {
   waived: 'cyan',
 };
 
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length);
-}
+const pad = padDisplay;
 
-/** The end-of-run summary: five questions, decision, open criteria with owners, report paths. */
+/** Open and not accepted: what keeps a decision from GO. */
+const OPEN_STATUS: ReadonlySet<CriterionStatus> = new Set([
+  'not-met',
+  'not-evidenced',
+  'inconclusive',
+]);
+
+/** Lines of the verdict that name what blocks or conditions the decision, at most this many. */
+const MAX_BLOCKING = 8;
+
+/**
+ * The end-of-run summary, in reading order: the five questions and the open criteria with their
+ * owners (the details), then the verdict block last, where a terminal leaves it in view: the
+ * decision, what blocks it (or its conditions), the report paths.
+ */
 export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): string {
   const p = painter(opts.color);
   const { review, run } = input;
@@ -79,7 +76,7 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   lines.push(p(`Go-live review of ${t(run.target)}`, 'bold') + p(`  (run ${t(run.id)})`, 'dim'));
   lines.push('');
 
-  const qWidth = Math.max(0, ...review.questions.map((q) => t(q.question).length));
+  const qWidth = Math.max(0, ...review.questions.map((q) => displayWidth(t(q.question))));
   for (const q of review.questions) {
     const [label, style] = ANSWER[q.answer];
     lines.push(
@@ -88,25 +85,13 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   }
   lines.push('');
 
-  const label = ` ${DECISION_LABEL[review.decision]} `;
-  const inverse = {
-    GO: 'inverseGreen',
-    CONDITIONAL_GO: 'inverseYellow',
-    NO_GO: 'inverseRed',
-  } as const;
-  lines.push(
-    `  Decision: ${opts.color ? p(label, inverse[review.decision], 'bold') : DECISION_LABEL[review.decision]}`,
-  );
-  lines.push(`  ${p(t(tidyText(review.rationale)), DECISION_STYLE[review.decision])}`);
-  lines.push('');
-
   const open = openCriteria(review.criteria);
   const max = opts.maxOpen ?? 20;
   if (open.length === 0) {
     lines.push(`  ${p('All criteria met.', 'green')}`);
   } else {
     lines.push(p(`  Open criteria (${open.length} of ${review.criteria.length}):`, 'bold'));
-    const idWidth = Math.max(...open.slice(0, max).map((c) => t(c.id).length));
+    const idWidth = Math.max(...open.slice(0, max).map((c) => displayWidth(t(c.id))));
     for (const c of open.slice(0, max)) {
       const o = ownerOf(input, c);
       const status = pad(STATUS_LABEL[c.status], 13);
@@ -118,7 +103,53 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
     if (open.length > max)
       lines.push(`    ... and ${open.length - max} more (see the HTML report)`);
   }
+  const domains = [...new Set(open.map((c) => DOMAIN_LABEL[c.domain]))];
+  if (domains.length) lines.push('', p(`  Gaps in: ${domains.join(', ')}`, 'dim'));
   lines.push('');
+
+  lines.push(...verdict(input, opts, p));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The verdict block: decision and rationale, what blocks it or its conditions, the reports. */
+function verdict(input: ReportInput, opts: ConsoleOptions, p: Paint): string[] {
+  const { review } = input;
+  const lines: string[] = [];
+  const label = DECISION_LABEL[review.decision];
+  const inverse = {
+    GO: 'inverseGreen',
+    CONDITIONAL_GO: 'inverseYellow',
+    NO_GO: 'inverseRed',
+  } as const;
+  lines.push(p(`  ${'─'.repeat(40)}`, 'dim'));
+  lines.push(
+    `  Decision: ${opts.color ? p(` ${label} `, inverse[review.decision], 'bold') : label}`,
+  );
+  lines.push(`  ${p(t(tidyText(review.rationale)), DECISION_STYLE[review.decision])}`);
+
+  const blocking = review.criteria.filter(
+    (c) => c.severity === 'blocker' && OPEN_STATUS.has(c.status),
+  );
+  if (review.decision === 'NO_GO' && blocking.length > 0) {
+    lines.push(p(`  Blocking (${blocking.length}):`, 'bold'));
+    const rows = blocking.slice(0, MAX_BLOCKING).map((c) => {
+      const o = ownerOf(input, c);
+      return [t(c.id), STATUS_LABEL[c.status], `owner: ${t(o.owner)}`];
+    });
+    lines.push(...alignColumns(rows, '    ').map((l) => p(l, 'red')));
+    if (blocking.length > MAX_BLOCKING)
+      lines.push(`    ... and ${blocking.length - MAX_BLOCKING} more (open criteria above)`);
+  } else if (review.decision === 'CONDITIONAL_GO' && review.conditions.length > 0) {
+    lines.push(p(`  Conditions (${review.conditions.length}):`, 'bold'));
+    const rows = review.conditions
+      .slice(0, MAX_BLOCKING)
+      .map((c) => [t(c.criterion), `owner: ${t(c.owner)}`, `due ${t(c.due)}`]);
+    lines.push(...alignColumns(rows, '    ').map((l) => p(l, 'yellow')));
+    if (review.conditions.length > MAX_BLOCKING)
+      lines.push(
+        `    ... and ${review.conditions.length - MAX_BLOCKING} more (open criteria above)`,
+      );
+  }
 
   const paths = opts.reportPaths ?? {};
   lines.push(p('  Reports:', 'bold'));
@@ -130,8 +161,9 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   ];
   for (const [name, path] of rows)
     lines.push(`    ${pad(name, 9)} ${path ? t(path) : p('(not written)', 'dim')}`);
-
-  const domains = [...new Set(open.map((c) => DOMAIN_LABEL[c.domain]))];
-  if (domains.length) lines.push('', p(`  Gaps in: ${domains.join(', ')}`, 'dim'));
-  return `${lines.join('\n')}\n`;
+  if (opts.evidence)
+    lines.push(
+      `    ${pad('Evidence', 9)} ${t(opts.evidence.path)} (run ${t(opts.evidence.runId)})`,
+    );
+  return lines;
 }

@@ -1,8 +1,20 @@
 /**
- * Terminal progress for long work: a task list that redraws in place on a TTY and prints one
- * line per state change otherwise (CI logs). Output goes to the stream given (stderr by default
- * in the CLI, so stdout stays clean for summaries).
+ * Terminal progress for long work (the phases of `golive run` and `golive demo`): a task list
+ * that redraws in place on a terminal, every line cut to the terminal's width and a running
+ * clock on each task that is running, redrawn at least once a second; anywhere else (a pipe, a
+ * file, CI) one plain line per finished task, without cursor codes. Output goes to the stream
+ * given (stderr in the CLI, so stdout keeps the summary and the verdict).
  */
+import { LiveArea } from '../report/live.js';
+import {
+  fitWithSuffix,
+  painter,
+  terminalText,
+  useColour,
+  type Style,
+  type TerminalStream,
+} from '../report/terminal.js';
+
 export type TaskState = 'pending' | 'running' | 'pass' | 'fail' | 'error' | 'skip';
 
 interface Task {
@@ -23,36 +35,54 @@ const ICON: Record<TaskState, string> = {
   skip: '-',
 };
 
-const COLOR: Record<TaskState, string> = {
-  pending: '\x1b[2m',
-  running: '\x1b[36m',
-  pass: '\x1b[32m',
-  fail: '\x1b[31m',
-  error: '\x1b[33m',
-  skip: '\x1b[2m',
+const STYLE: Record<TaskState, Style> = {
+  pending: 'dim',
+  running: 'cyan',
+  pass: 'green',
+  fail: 'red',
+  error: 'yellow',
+  skip: 'dim',
 };
 
-export interface ProgressStream {
-  write(s: string): unknown;
-  isTTY?: boolean;
+export type ProgressStream = TerminalStream;
+
+export interface TaskListOptions {
+  /** Colour (default: the process's decision, `useColour`). */
+  colour?: boolean;
+  /** Redraw in place (default: the stream is a terminal outside CI). */
+  live?: boolean;
+  /** Redraw period in ms (default 250). */
+  intervalMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 export class TaskList {
   private readonly tasks: Task[] = [];
-  private drawn = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly tty: boolean;
+  private readonly area: LiveArea;
+  private readonly colour: boolean;
+  private readonly now: () => number;
 
   constructor(
     private readonly out: ProgressStream,
-    opts: { color?: boolean } = {},
+    opts: TaskListOptions = {},
   ) {
-    this.tty = (opts.color ?? true) && !!out.isTTY && process.env.CI !== 'true';
+    this.colour = opts.colour ?? useColour();
+    this.now = opts.now ?? Date.now;
+    this.area = new LiveArea(out, () => this.frame(), {
+      ...(opts.live !== undefined ? { live: opts.live } : {}),
+      ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
+    });
+  }
+
+  /** Whether the list redraws in place (a terminal) or prints finished tasks as lines. */
+  get live(): boolean {
+    return this.area.live;
   }
 
   add(id: string, title: string): void {
     this.tasks.push({ id, title, state: 'pending', detail: '' });
-    this.render();
+    this.area.start();
   }
 
   start(id: string, detail = ''): void {
@@ -64,18 +94,15 @@ export class TaskList {
     const t = this.find(id);
     if (!t) return;
     t.detail = detail;
-    if (this.tty) this.schedule();
   }
 
   finish(id: string, state: Exclude<TaskState, 'pending' | 'running'>, detail = ''): void {
     this.update(id, state, detail);
   }
 
-  /** Stop redrawing; the list stays on screen as last drawn. */
+  /** Stop redrawing; on a terminal the list stays on screen as last drawn. */
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.tty) this.draw();
+    this.area.stop();
   }
 
   private find(id: string): Task | undefined {
@@ -87,38 +114,38 @@ export class TaskList {
     if (!t) return;
     t.state = state;
     t.detail = detail;
-    if (state === 'running') t.startedAt = Date.now();
-    else if (state !== 'pending') t.endedAt = Date.now();
-    if (this.tty) this.schedule();
-    else if (state !== 'pending') this.out.write(`${this.line(t, false)}\n`);
+    if (state === 'running') t.startedAt = this.now();
+    else if (state !== 'pending') t.endedAt = this.now();
+    if (this.area.live) this.area.refresh();
+    else if (state !== 'pending' && state !== 'running') this.area.print(`${this.plain(t)}\n`);
   }
 
-  private render(): void {
-    if (this.tty) this.schedule();
+  /** The lines of the live list, each cut to the width with its clock kept. */
+  private frame(): string[] {
+    const p = painter(this.colour);
+    const cols = this.area.columns;
+    return this.tasks.map((t) => {
+      const body = `${ICON[t.state]} ${terminalText(t.title)}${t.detail ? `  ${terminalText(oneLine(t.detail))}` : ''}`;
+      const clock = this.clock(t);
+      return p(fitWithSuffix(body, clock ? `  ${clock}` : '', cols), STYLE[t.state]);
+    });
   }
 
-  private schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.draw();
-    }, 80);
-    this.timer.unref();
+  /** A finished task as one plain line (not a terminal: nothing is cut). */
+  private plain(t: Task): string {
+    const p = painter(this.colour);
+    const clock = this.clock(t);
+    const body = `${ICON[t.state]} ${terminalText(t.title)}${t.detail ? `  ${terminalText(oneLine(t.detail))}` : ''}${clock ? `  ${clock}` : ''}`;
+    return p(body, STYLE[t.state]);
   }
 
-  private draw(): void {
-    let s = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    for (const t of this.tasks) s += `\x1b[2K${this.line(t, true)}\n`;
-    this.drawn = this.tasks.length;
-    this.out.write(s);
+  private clock(t: Task): string {
+    if (t.startedAt === undefined) return '';
+    const ms = (t.endedAt ?? this.now()) - t.startedAt;
+    return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
   }
+}
 
-  private line(t: Task, color: boolean): string {
-    const secs =
-      t.startedAt !== undefined
-        ? ` ${(((t.endedAt ?? Date.now()) - t.startedAt) / 1000).toFixed(1)}s`
-        : '';
-    const body = `${ICON[t.state]} ${t.title}${t.detail ? `  ${t.detail}` : ''}${t.state === 'pending' ? '' : secs}`;
-    return color ? `${COLOR[t.state]}${body}\x1b[0m` : body;
-  }
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
 }

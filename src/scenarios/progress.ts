@@ -1,85 +1,104 @@
 /**
  * Console output of `golive scenarios run`: one line per finished scenario (with the failing
- * step's clinical message, expected and actual), a live "running" line on a terminal, and a
- * summary table at the end.
+ * step's clinical message, expected and actual), a live "running" line on a terminal (cut to
+ * its width, with a running clock, redrawn at least once a second) and a summary table at the
+ * end. Not on a terminal: the finished lines only, no cursor codes.
  */
-import type { CheckResult, Outcome, ScenarioData } from '../core/index.js';
+import { stepsOf, type CheckResult, type Outcome } from '../core/index.js';
 import { countOutcomes } from '../core/result.js';
 import { formatDuration } from '../config/duration.js';
+import { LiveArea } from '../report/live.js';
+import {
+  alignColumns,
+  displayWidth,
+  padDisplay,
+  terminalText as safe,
+  type Style,
+  type TerminalStream,
+  painter,
+} from '../report/terminal.js';
 import type { RunEvent } from './runner.js';
 
 export interface ProgressOptions {
-  write: (s: string) => void;
+  /** Where the lines go (stdout in the CLI); a terminal gets the live status line. */
+  out?: TerminalStream;
+  /** Or only a function that takes the text (never live). */
+  write?: (s: string) => void;
   color: boolean;
-  /** Rewrite a status line in place (only on a terminal). */
-  live: boolean;
+  /** Redraw a status line in place; default: `out` is a terminal outside CI. */
+  live?: boolean;
   /** Print every step as it ends, not only failures. */
   verbose?: boolean;
+  /** The clock (tests). */
+  now?: () => number;
 }
 
 const LABEL: Record<Outcome, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skip: 'SKIP' };
-const COLOR: Record<Outcome, number> = { pass: 32, fail: 31, error: 33, skip: 36 };
+const STYLE: Record<Outcome, Style> = { pass: 'green', fail: 'red', error: 'yellow', skip: 'cyan' };
 
-// Text from the target can hold control characters: never let it drive the terminal.
-const safe = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+export type Progress = ((e: RunEvent) => void) & {
+  /** Stop the live line (also done by the run's end). */
+  close(): void;
+};
 
-export function createProgress(o: ProgressOptions): (e: RunEvent) => void {
-  const paint = (s: string, code: number) => (o.color ? `\u001b[${code}m${s}\u001b[39m` : s);
-  const running = new Set<string>();
-  let statusShown = false;
-  const clear = () => {
-    if (statusShown) o.write('\r\u001b[2K');
-    statusShown = false;
-  };
-  const status = (done: number, total: number) => {
-    if (!o.live || running.size === 0) return;
-    const names = [...running].slice(0, 3).join(', ') + (running.size > 3 ? ', ...' : '');
-    o.write(`\r\u001b[2K  ${done}/${total} running: ${names}`);
-    statusShown = true;
-  };
+export function createProgress(o: ProgressOptions): Progress {
+  const p = painter(o.color);
+  const paint = (s: string, outcome: Outcome) => p(s, STYLE[outcome]);
+  const now = o.now ?? Date.now;
+  const running = new Map<string, number>();
   let total = 0;
   let done = 0;
-  return (e) => {
+  let startedAt = now();
+  const status = (): string[] => {
+    if (running.size === 0) return [];
+    const names = [...running.keys()].map(safe);
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', ...' : '');
+    const secs = ((now() - startedAt) / 1000).toFixed(1);
+    return [p(`  ${done}/${total} ${secs}s running: ${shown}`, 'dim')];
+  };
+  const out: TerminalStream = o.out ?? { write: (s: string) => o.write?.(s) };
+  const area = new LiveArea(out, status, o.live !== undefined ? { live: o.live } : {});
+  const handle = (e: RunEvent) => {
     switch (e.type) {
       case 'run-begin':
         total = e.total;
-        o.write(
+        startedAt = now();
+        area.print(
           `golive scenarios: ${e.total} scenario(s) against ${safe(e.target)}, concurrency ${e.concurrency}\n`,
         );
+        area.start();
         break;
       case 'scenario-begin':
-        running.add(e.id);
-        clear();
-        status(done, total);
+        running.set(e.id, now());
+        area.refresh();
         break;
       case 'step-end':
         if (o.verbose) {
-          clear();
-          o.write(
-            `    ${e.scenario} ${e.step.index}. ${LABEL[e.step.outcome]} ${safe(e.step.title)}: ${safe(e.step.message)}\n`,
+          area.print(
+            `    ${safe(e.scenario)} ${e.step.index}. ${LABEL[e.step.outcome]} ${safe(e.step.title)}: ${safe(e.step.message)}\n`,
           );
         }
         break;
       case 'scenario-end': {
         done = e.done;
         running.delete(e.result.check);
-        clear();
-        o.write(scenarioLines(e.result, paint));
-        status(done, total);
+        area.print(scenarioLines(e.result, paint));
         break;
       }
       case 'run-end':
-        clear();
-        o.write(summaryTable(e.results, e.durationMs));
+        running.clear();
+        area.stop({ keep: false });
+        out.write(summaryTable(e.results, e.durationMs));
         break;
     }
   };
+  return Object.assign(handle, { close: () => area.stop({ keep: false }) });
 }
 
-function scenarioLines(r: CheckResult, paint: (s: string, c: number) => string): string {
-  let s = `  ${paint(LABEL[r.outcome].padEnd(5), COLOR[r.outcome])} ${r.check.padEnd(30)} ${formatDuration(r.durationMs).padStart(8)}\n`;
+function scenarioLines(r: CheckResult, paint: (s: string, o: Outcome) => string): string {
+  let s = `  ${paint(LABEL[r.outcome].padEnd(5), r.outcome)} ${padDisplay(safe(r.check), 30)} ${formatDuration(r.durationMs).padStart(8)}\n`;
   if (r.outcome === 'fail' || r.outcome === 'error') {
-    const steps = (r.data as ScenarioData | undefined)?.steps ?? [];
+    const steps = stepsOf(r);
     const bad = steps.find((st) => st.outcome === r.outcome);
     if (bad) {
       s += `        step ${bad.index} ${safe(bad.title)}: ${safe(bad.message)}\n`;
@@ -93,10 +112,10 @@ function scenarioLines(r: CheckResult, paint: (s: string, c: number) => string):
 /** The end-of-run table: one row per scenario, then the counts. */
 export function summaryTable(results: CheckResult[], durationMs: number): string {
   const rows = results.map((r) => {
-    const steps = (r.data as ScenarioData | undefined)?.steps ?? [];
+    const steps = stepsOf(r);
     const c = countOutcomes(steps.map((st) => st.outcome));
     return [
-      r.check,
+      safe(r.check),
       r.outcome,
       `${c.pass}/${steps.length}`,
       formatDuration(r.durationMs),
@@ -104,17 +123,24 @@ export function summaryTable(results: CheckResult[], durationMs: number): string
     ];
   });
   const head = ['scenario', 'outcome', 'steps', 'time', 'criteria'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i]!))));
   const counts = countOutcomes(results.map((r) => r.outcome));
   return [
     '',
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...alignColumns([head, widths.map((w) => '-'.repeat(w)), ...rows], '  '),
     '',
     `${results.length} scenario(s): ${counts.pass} passed, ${counts.fail} failed, ${counts.error} inconclusive, ${counts.skip} skipped (${formatDuration(durationMs)})`,
     '',
   ].join('\n');
+}
+
+/**
+ * `golive scenarios list` as text: id, domain, severity and title in columns aligned by display
+ * width (the widest value of each column sets it), one scenario a line.
+ */
+export function formatScenarioList(
+  rows: readonly { id: string; domain: string; severity: string; title: string }[],
+): string {
+  const lines = alignColumns(rows.map((r) => [r.id, r.domain, r.severity, r.title].map(safe)));
+  return lines.map((l) => `${l}\n`).join('');
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderConsoleSummary } from '../../report/index.js';
+import { useColour } from '../../report/terminal.js';
 import { runDemo } from '../../runner/demo.js';
 import { TaskList } from '../../runner/progress.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
@@ -31,10 +32,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         ...(profile ? { profile } : {}),
       });
       tasks.close();
+      // The verdict block ends the output: decision, blockers, reports and evidence, last.
       process.stdout.write(
-        `\n${renderConsoleSummary(decided.input, { color: !!process.stdout.isTTY, reportPaths: decided.reports })}\n`,
+        `\n${renderConsoleSummary(decided.input, {
+          color: useColour(),
+          reportPaths: decided.reports,
+          evidence: { path: decided.evidencePath, runId: decided.runId },
+        })}`,
       );
-      process.stdout.write(`report: ${decided.reports.html}\n`);
       // A demo exits 0 whenever its review completed, whatever the decision.
       setExit(0);
     });

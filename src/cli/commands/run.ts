@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
+import { useColour } from '../../report/terminal.js';
 import { planReview, runReview, type PlanReviewOptions } from '../../runner/run.js';
 import { renderPlan } from '../../runner/plan-text.js';
 import { TaskList } from '../../runner/progress.js';
@@ -96,10 +97,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       } finally {
         tasks.close();
       }
+      // The verdict block ends the output: decision, blockers, reports and evidence, last.
       process.stdout.write(
-        `\n${renderConsoleSummary(result.input, { color: !!process.stdout.isTTY, reportPaths: result.reports })}\n`,
+        `\n${renderConsoleSummary(result.input, {
+          color: useColour(),
+          reportPaths: result.reports,
+          evidence: { path: result.evidencePath, runId: result.runId },
+        })}`,
       );
-      process.stdout.write(`evidence: ${result.evidencePath} (run ${result.runId})\n`);
       setExit(result.review.decision === 'GO' ? 0 : 1);
     });
 };

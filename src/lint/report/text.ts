@@ -10,13 +10,15 @@
 import { compareSeverity, type Finding, type Severity } from '../../core/index.js';
 import type { FindingGroup, LintResult, MessageRef } from '../types.js';
 import { reportedValues } from './json.js';
+import { painter as terminalPainter, type Style } from '../../report/terminal.js';
 
-const COLOURS: Record<Severity | 'dim' | 'bold', [string, string]> = {
-  error: ['\u001b[31m', '\u001b[39m'],
-  warning: ['\u001b[33m', '\u001b[39m'],
-  info: ['\u001b[36m', '\u001b[39m'],
-  dim: ['\u001b[2m', '\u001b[22m'],
-  bold: ['\u001b[1m', '\u001b[22m'],
+/** The terminal style of each severity (report/terminal.ts paints, when colour is on). */
+const STYLES: Record<Severity | 'dim' | 'bold', Style> = {
+  error: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+  dim: 'dim',
+  bold: 'bold',
 };
 
 export interface TextOptions {
@@ -29,12 +31,12 @@ export interface TextOptions {
   valuesPerGroup?: number;
 }
 
-type Paint = (k: keyof typeof COLOURS, s: string) => string;
+type Paint = (k: keyof typeof STYLES, s: string) => string;
 
-const painter =
-  (opts: TextOptions): Paint =>
-  (k, s) =>
-    opts.colour ? `${COLOURS[k][0]}${s}${COLOURS[k][1]}` : s;
+const painter = (opts: TextOptions): Paint => {
+  const p = terminalPainter(opts.colour === true);
+  return (k, s) => p(s, STYLES[k]);
+};
 
 function where(f: Finding): string {
   const l = f.location ?? {};
