@@ -8,6 +8,7 @@ import { UserError } from '../../core/errors.js';
 import { isPostgresUrl, openEvidenceStore, resolveStoreLocation } from '../../evidence/index.js';
 import { generateToken, hashToken, loadUsers, startServer } from '../../server/index.js';
 import { parsePort } from '../address.js';
+import { serveReview } from '../serve-review.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
 
@@ -24,6 +25,9 @@ interface ServeOpts {
   tlsCert?: string;
   tlsKey?: string;
   secureCookies?: boolean;
+  config?: string;
+  target?: string;
+  profile?: string;
 }
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -101,6 +105,9 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--secure-cookies', 'mark session cookies Secure on plain HTTP (a TLS proxy in front)')
+    .option('--config <file>', 'golive.yaml whose review signed-in roles may start from the page')
+    .option('--target <target>', 'with --config: "embedded" reviews the reference site in-process')
+    .option('--profile <name>', 'with --config --target embedded: reference-site profile')
     .option('--hash-token', 'print a new token and its SHA-256 (or hash a token read from stdin)')
     .option('--quiet', 'do not print one line per request')
     .action(async (opts: ServeOpts) => {
@@ -118,6 +125,7 @@ export const register: RegisterCommand = (program, setExit) => {
         (isPostgresUrl(location)
           ? join('.golive', 'dashboard-audit.db')
           : join(dirname(location), 'dashboard-audit.db'));
+      const reviews = serveReview(opts, { store: location, version: VERSION });
       const store = await openEvidenceStore(location, { create: false, schema: opts.schema });
       let server;
       try {
@@ -131,6 +139,7 @@ export const register: RegisterCommand = (program, setExit) => {
           allowedHosts: opts.allowedHost,
           ...(tls ? { tls } : {}),
           secureCookies: opts.secureCookies === true,
+          ...(reviews ? { reviews } : {}),
           log: (line) => {
             if (!opts.quiet || line.startsWith('internal') || line.startsWith('audit'))
               process.stderr.write(`${line}\n`);
@@ -165,6 +174,8 @@ export const register: RegisterCommand = (program, setExit) => {
           out('  plain HTTP beyond this machine: use --tls-cert/--tls-key or a TLS proxy in front');
       }
       if (opts.allowedHost.length) out(`  also answers to: ${opts.allowedHost.join(', ')}`);
+      if (reviews)
+        out(`  review: ${reviews.label} (Start review, for attestors, approvers, admins)`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
