@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEvidenceStore } from './open.js';
-import { tempPgSchema, tempSqliteFile } from './testing.js';
+import { openEvidenceStore } from '../../src/evidence/open.js';
+import { tempPgSchema, tempSqliteFile } from '../../src/evidence/testing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');

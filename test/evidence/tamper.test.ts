@@ -4,13 +4,13 @@
  * after the edit (they only stop accidents; the chain is what detects deliberate edits), and a
  * store whose triggers or tables were dropped or altered is reported as such.
  */
-import { openSqlite } from '../storage/index.js';
+import { openSqlite } from '../../src/storage/index.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chainHash, sha256 } from './hashing.js';
-import { openEvidenceStore } from './open.js';
-import { SQLITE_TRIGGERS } from './schema-check.js';
-import { steppingClock, tempPgSchema, tempSqliteFile } from './testing.js';
-import type { EvidenceStore, ProblemKind } from './types.js';
+import { chainHash, sha256 } from '../../src/evidence/hashing.js';
+import { openEvidenceStore } from '../../src/evidence/open.js';
+import { SQLITE_TRIGGERS } from '../../src/evidence/schema-check.js';
+import { steppingClock, tempPgSchema, tempSqliteFile } from '../../src/evidence/testing.js';
+import type { EvidenceStore, ProblemKind } from '../../src/evidence/types.js';
 
 interface Db {
   store: EvidenceStore;
@@ -133,7 +133,7 @@ describe.each(BACKENDS)('tamper detection: $name', (backend) => {
 
   it('names a record whose content hash was rewritten to match', async () => {
     await db.disableTriggers();
-    const h = (await import('./hashing.js')).sha256('{"i":999}');
+    const h = (await import('../../src/evidence/hashing.js')).sha256('{"i":999}');
     await db.exec(
       `UPDATE records SET content = '{"i":999}', content_hash = '${h}' WHERE id = 'ev-3'`,
     );
