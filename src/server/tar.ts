@@ -2,7 +2,7 @@
  * A minimal tar writer (POSIX ustar, IEEE Std 1003.1-2001 "pax" interchange format, ustar
  * headers only): regular files with paths up to 255 bytes, read by GNU tar, bsdtar, 7-Zip and
  * Windows' tar. Enough to hand over an export as one file without a dependency
- * (see the export decision record in docs/decisions/); test/server/tar.test.ts checks it with GNU tar.
+ * (docs/decisions/016-dashboard-go-live-day.md); test/server/tar.test.ts checks it with GNU tar.
  */
 
 export interface TarFile {
