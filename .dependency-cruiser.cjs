@@ -130,6 +130,37 @@ module.exports = {
       from: { path: `^src/${folder}/`, pathNot: '\\.test\\.ts$' },
       to: { path: '^src/', pathNot: `^src/(${[folder, ...allowed].join('|')})/` },
     })),
+    // Where tests live (docs/architecture.md, "Tests"): a test beside the code is a unit test
+    // of its folder; a test that crosses folders, or starts processes or servers, is in test/.
+    {
+      name: 'unit-test-own-folder',
+      comment:
+        'A test in src/<folder>/ imports only its own folder, core and test/helpers (not the CLI runner, test/helpers/cli.ts); a test that crosses folders lives in test/<folder>/ (docs/architecture.md, Tests).',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/.+\\.test\\.ts$' },
+      to: {
+        path: '^(src|test)/',
+        pathNot: ['^src/$1/', '^src/core/', '^test/helpers/(?!cli\\.ts$)'],
+      },
+    },
+    {
+      name: 'unit-test-no-process-or-server',
+      comment:
+        'A test in src/ starts no process and no server (child_process, net, http, https, tls): such a test lives in test/<folder>/ (docs/architecture.md, Tests).',
+      severity: 'error',
+      from: { path: '^src/.+\\.test\\.ts$' },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(child_process|net|http|https|http2|tls|worker_threads)$',
+      },
+    },
+    {
+      name: 'code-does-not-import-tests',
+      comment: 'Code in src/ imports no test and nothing under test/.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '\\.test\\.ts$' },
+      to: { path: ['^test/', '\\.test\\.ts$'] },
+    },
     {
       name: 'no-circular',
       severity: 'error',

@@ -1,7 +1,7 @@
 /**
  * Fixtures for tests that need a real, isolated evidence store: a SQLite file in a fresh
  * temporary directory, or a fresh schema on the PostgreSQL server of GOLIVE_PG_URL.
- * Used by this folder's contract, tamper and durability tests, and by end-to-end tests.
+ * Used by this folder's contract test, and by tamper, durability and end-to-end tests in test/.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

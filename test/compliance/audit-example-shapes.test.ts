@@ -1,5 +1,5 @@
 /**
- * What src/compliance/audit/match.test.ts checks on the official R4 AuditEvent examples from the
+ * What test/compliance/audit-match.test.ts checks on the official R4 AuditEvent examples from the
  * shared corpora, checked on AuditEvents written here in the same shapes (agent.who by
  * identifier, source.observer by identifier or display, a versioned entity reference, a base64
  * query entity, a DICOM login event), so a fresh clone without ../shared/corpora tests it too.

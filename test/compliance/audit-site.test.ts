@@ -91,7 +91,7 @@ describe('audit trail of single FHIR interactions on the embedded site', () => {
       const exchanges: Exchange[] = [];
       // The kept requests say `Basic [redacted; user nurse.kim]`: the matcher compares that user
       // with each record's agent (a fully redacted header leaves the identity unknown: see
-      // src/compliance/audit/actions.test.ts).
+      // test/compliance/audit-actions.test.ts).
       const client = new FhirClient({
         baseUrl: emb.site.fhirBase,
         auth: { type: 'basic', username: 'nurse.kim', password: 'not-checked' },

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditEvent, httpExchange } from '../../../test/compliance/audit-fixtures.js';
-import { UserError } from '../../core/errors.js';
-import { auditClient, checkAuditTrail } from './check.js';
-import { fetchAuditEvents } from './fetch.js';
-import { parseAuditCsv, parseAuditNdjson } from './sources.js';
+import { auditEvent, httpExchange } from './audit-fixtures.js';
+import { UserError } from '../../src/core/errors.js';
+import { auditClient, checkAuditTrail } from '../../src/compliance/audit/check.js';
+import { fetchAuditEvents } from '../../src/compliance/audit/fetch.js';
+import { parseAuditCsv, parseAuditNdjson } from '../../src/compliance/audit/sources.js';
 
 function caught(fn: () => unknown): UserError {
   try {

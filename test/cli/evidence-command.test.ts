@@ -1,10 +1,10 @@
-import { openSqlite } from '../../storage/index.js';
+import { openSqlite } from '../../src/storage/index.js';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UserError } from '../../core/errors.js';
-import { openEvidenceStore } from '../../evidence/open.js';
-import { tempPgSchema, tempSqliteFile, type TempSqlite } from '../../evidence/testing.js';
-import { register } from './evidence.js';
+import { UserError } from '../../src/core/errors.js';
+import { openEvidenceStore } from '../../src/evidence/open.js';
+import { tempPgSchema, tempSqliteFile, type TempSqlite } from '../../src/evidence/testing.js';
+import { register } from '../../src/cli/commands/evidence.js';
 
 /** Run `golive <args>` through this module only; returns exit code and stdout. */
 async function golive(...args: string[]): Promise<{ code: number; out: string }> {

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  BASE,
-  auditEvent,
-  httpExchange,
-  mllpExchange,
-  type EventOpts,
-} from '../../../test/compliance/audit-fixtures.js';
-import { needCorpus } from '../../../test/helpers/corpora.js';
-import type { Exchange } from '../../core/evidence.js';
-import { actionsFromExchanges } from './actions.js';
-import { verifyAuditTrail } from './match.js';
-import { recordFromAuditEvent } from './records.js';
+import { BASE, auditEvent, httpExchange, mllpExchange, type EventOpts } from './audit-fixtures.js';
+import { needCorpus } from '../helpers/corpora.js';
+import type { Exchange } from '../../src/core/evidence.js';
+import { actionsFromExchanges } from '../../src/compliance/audit/actions.js';
+import { verifyAuditTrail } from '../../src/compliance/audit/match.js';
+import { recordFromAuditEvent } from '../../src/compliance/audit/records.js';
 
 const NOW = new Date('2026-02-27T15:00:00Z');
 const T0 = '2026-02-27T14:00:00.000Z';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFromExchanges } from './actions.js';
-import { BASE, httpExchange, mllpExchange } from '../../../test/compliance/audit-fixtures.js';
+import { actionsFromExchanges } from '../../src/compliance/audit/actions.js';
+import { BASE, httpExchange, mllpExchange } from './audit-fixtures.js';
 
 const T = '2026-02-27T14:00:00.000Z';
 const one = (x: Parameters<typeof actionsFromExchanges>[0][number]) => actionsFromExchanges([x]);
