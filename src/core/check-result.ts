@@ -4,12 +4,14 @@
  * Inputs that could not be read are reported by the caller as `error`, never as `fail`.
  */
 import type { Domain } from './domain.js';
-import type { CheckKind, CheckResult } from './evidence.js';
+import type { CheckDataOf, CheckKind, CheckResult } from './evidence.js';
 import { severityCounts, type Finding } from './finding.js';
 
-export interface ResultSpec {
+/** A kind with the data a result of that kind carries (one member per kind). */
+export type KindAndData = { [K in CheckKind]: { kind: K; data?: CheckDataOf<K> } }[CheckKind];
+
+interface SpecFields {
   check: string;
-  kind: CheckKind;
   title: string;
   domain: Domain;
   criteria: string[];
@@ -20,32 +22,33 @@ export interface ResultSpec {
   /** Summary sentence when the check passed / failed. */
   passSummary: string;
   failSummary: (errors: number) => string;
-  data?: unknown;
 }
 
+/** What an analysis passes to buildResult; `data` is typed by `kind`. */
+export type ResultSpec = SpecFields & KindAndData;
+
 export function buildResult(spec: ResultSpec): CheckResult {
+  const { now, passSummary, failSummary, check, title, domain, criteria, ...kindAndData } = spec;
   const counts = severityCounts(spec.findings);
   const outcome = counts.error > 0 ? 'fail' : 'pass';
   const warnings = counts.warning > 0 ? ` ${counts.warning} warning(s) to review.` : '';
+  // `kindAndData` keeps `kind` and `data` together, so the compiler checks the pair.
   return {
-    check: spec.check,
-    kind: spec.kind,
-    title: spec.title,
-    domain: spec.domain,
-    criteria: spec.criteria,
+    check,
+    title,
+    domain,
+    criteria,
     outcome,
-    summary: (outcome === 'fail' ? spec.failSummary(counts.error) : spec.passSummary) + warnings,
-    findings: spec.findings,
-    measurements: spec.measurements,
-    startedAt: spec.now.toISOString(),
+    summary: (outcome === 'fail' ? failSummary(counts.error) : passSummary) + warnings,
+    startedAt: now.toISOString(),
     durationMs: 0,
-    ...(spec.data !== undefined ? { data: spec.data } : {}),
+    ...kindAndData,
   };
 }
 
 /** A CheckResult for an input that could not be read or fetched: inconclusive, not failed. */
 export function errorResult(
-  spec: Pick<ResultSpec, 'check' | 'kind' | 'title' | 'domain' | 'criteria' | 'now'>,
+  spec: Pick<SpecFields, 'check' | 'title' | 'domain' | 'criteria' | 'now'> & { kind: CheckKind },
   reason: string,
 ): CheckResult {
   return {

@@ -1,6 +1,27 @@
 import type { Domain } from './domain.js';
 import type { Finding } from './finding.js';
 import type { Outcome } from './result.js';
+import type {
+  AdoptionData,
+  AuditData,
+  FailoverData,
+  LintData,
+  LoadRunData,
+  ProbeData,
+  ScenarioData,
+  StorageData,
+} from './check-data.js';
+
+export type { Attestation } from './attestation.js';
+// The data shapes moved to check-data.ts; still importable from here.
+export type {
+  LoadData,
+  LoadSeriesPoint,
+  RetrievalNote,
+  ScenarioData,
+  StepResult,
+  ThresholdResult,
+} from './check-data.js';
 
 /**
  * One exchange with a system under test: the bytes sent and received and the timing.
@@ -41,15 +62,10 @@ export type CheckKind =
   | 'site-config'
   | 'probe';
 
-/**
- * The unit of evidence the review weighs: a check ran and observed something.
- * Checks record observations (outcome, findings, measurements); the review's
- * template and policy decide what they mean for each criterion.
- */
-export interface CheckResult {
+/** The fields every check result has, whatever its kind. */
+export interface CheckResultBase {
   /** Stable id of the check, e.g. `order.cancel`, `lint`, `load.peak`, `compliance.access`. */
   check: string;
-  kind: CheckKind;
   title: string;
   domain: Domain;
   /** Review criteria this result is evidence for (e.g. `interop.updates`). */
@@ -64,21 +80,65 @@ export interface CheckResult {
   durationMs: number;
   /** Exchanges made by this check (stored as their own evidence records, linked by id). */
   exchanges?: Exchange[];
-  /** Kind-specific structured detail (scenario steps, load time series...). Must be JSON. */
-  data?: unknown;
 }
 
-/** A person's confirmation of something a machine cannot observe. */
-export interface Attestation {
-  criterion: string;
-  statement: string;
-  attestedBy: string;
-  role: string;
-  /** ISO date or instant. */
-  at: string;
-  /** Did what was attested hold? */
-  holds: boolean;
-  reference?: string;
+/** A check of one kind with its kind-specific structured detail (must be JSON). */
+interface KindOf<K extends CheckKind, D> extends CheckResultBase {
+  kind: K;
+  data?: D;
+}
+
+export type ScenarioCheckResult = KindOf<'scenario', ScenarioData>;
+export type LintCheckResult = KindOf<'lint', LintData>;
+export type LoadCheckResult = KindOf<'load', LoadRunData>;
+export type FailoverCheckResult = KindOf<'failover', FailoverData>;
+export type StorageCheckResult = KindOf<'storage', StorageData>;
+export type AuditCheckResult = KindOf<'audit', AuditData>;
+export type AdoptionCheckResult = KindOf<'adoption', AdoptionData>;
+export type ProbeCheckResult = KindOf<'probe', ProbeData>;
+/** Kinds that carry no structured detail today; anything they attach is free-form. */
+export type AccessCheckResult = KindOf<'access', unknown>;
+export type RegistersCheckResult = KindOf<'registers', unknown>;
+export type AttestationCheckResult = KindOf<'attestation', unknown>;
+export type SiteConfigCheckResult = KindOf<'site-config', unknown>;
+
+/**
+ * The unit of evidence the review weighs: a check ran and observed something.
+ * Checks record observations (outcome, findings, measurements); the review's
+ * template and policy decide what they mean for each criterion.
+ *
+ * A union keyed on `kind`: narrowing on `kind` gives the typed `data` (check-data.ts), so
+ * readers never cast. Producers build the member of their kind and the compiler checks it.
+ */
+export type CheckResult =
+  | ScenarioCheckResult
+  | LintCheckResult
+  | LoadCheckResult
+  | FailoverCheckResult
+  | StorageCheckResult
+  | AuditCheckResult
+  | AccessCheckResult
+  | RegistersCheckResult
+  | AdoptionCheckResult
+  | AttestationCheckResult
+  | SiteConfigCheckResult
+  | ProbeCheckResult;
+
+/** The member of the union for one kind, e.g. `CheckResultOf<'load'>`. */
+export type CheckResultOf<K extends CheckKind> = Extract<CheckResult, { kind: K }>;
+
+/** What a check of kind `K` carries as `data`. */
+export type CheckDataOf<K extends CheckKind> = NonNullable<CheckResultOf<K>['data']>;
+
+/**
+ * A check result read back from an evidence store (or any JSON): a record written by an older
+ * version, or edited, may carry anything as `data`. Readers of stored results take this type
+ * and read `data` through the guards of check-data-read.ts, never by a cast. Every
+ * `CheckResult` is a `StoredCheckResult`.
+ */
+export interface StoredCheckResult extends CheckResultBase {
+  kind: CheckKind;
+  data?: unknown;
 }
 
 /** An approver accepting the risk of an open criterion. */
@@ -92,67 +152,4 @@ export interface Waiver {
   /** ISO date; an expired waiver counts as open. */
   expires: string;
   grantedAt: string;
-}
-
-/** `data` of a scenario CheckResult: one entry per step. */
-export interface StepResult {
-  index: number;
-  /** Step id from the scenario file, when it has one. */
-  id?: string;
-  type: string;
-  title: string;
-  outcome: Outcome;
-  /** What went wrong (clinically, for `fail`), or what was observed. */
-  message: string;
-  expected?: string;
-  actual?: string;
-  startedAt: string;
-  durationMs: number;
-  /** Ids of the exchanges this step made (see Exchange.id). */
-  exchangeIds: string[];
-}
-
-export interface ScenarioData {
-  steps: StepResult[];
-  /** Generated identifiers and carried values (synthetic). */
-  variables?: Record<string, string>;
-  /** Confirmations people gave during manual steps. */
-  attestations?: Attestation[];
-  /**
-   * The target does not have what the scenario needs: why, at which step, and what a person
-   * would check instead. The scenario's outcome is then `skip`, never `pass`.
-   */
-  notApplicable?: { step: number; reason: string; manualEvidence: string };
-}
-
-/** One second (or interval) of a load run. `t` is seconds since the run started. */
-export interface LoadSeriesPoint {
-  t: number;
-  sent: number;
-  completed: number;
-  errors: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-export interface ThresholdResult {
-  metric: string;
-  expression: string;
-  ok: boolean;
-  actual: number;
-}
-
-/** `data` of a load CheckResult. Latencies in milliseconds. */
-export interface LoadData {
-  series: LoadSeriesPoint[];
-  /** Latency histogram buckets: count of samples up to `upToMs` (and above the previous bucket). */
-  histogram: { upToMs: number; count: number }[];
-  percentiles: Record<string, number>;
-  /** Every sent message in exactly one class: AA, AE, AR, timeout, connection-lost, and end-to-end classes. */
-  accounting: Record<string, number>;
-  thresholds: ThresholdResult[];
-  targetRate?: number;
-  achievedRate?: number;
 }

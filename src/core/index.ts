@@ -4,3 +4,5 @@ export * from './finding.js';
 export * from './errors.js';
 export * from './evidence.js';
 export * from './review.js';
+export * from './check-data.js';
+export * from './check-data-read.js';

@@ -3,11 +3,14 @@
  * under test is kept as evidence and linked from the result that used it. Request and response
  * bodies can be large, so they go to blobs; the exchange record keeps the rest.
  */
-import type { CheckResult, Exchange } from '../core/evidence.js';
+import type { CheckResult, Exchange, StoredCheckResult } from '../core/evidence.js';
 import type { EvidenceRecord, EvidenceStore, NewRecord, RunItem, RunSoFar } from './types.js';
 
-/** Content of a `check` record: the result without inline exchanges, plus their record ids. */
-export type StoredCheck = Omit<CheckResult, 'exchanges'> & { exchangeRecords: string[] };
+/**
+ * Content of a `check` record: the result without inline exchanges, plus their record ids.
+ * Read back, its `data` is untrusted JSON (StoredCheckResult).
+ */
+export type StoredCheck = Omit<StoredCheckResult, 'exchanges'> & { exchangeRecords: string[] };
 
 function exchangeRecord(runId: string, author: string, x: Exchange): NewRecord {
   const { request, response, ...rest } = x;
@@ -29,7 +32,7 @@ export async function appendExchange(
  * A check's records for a run batch: its exchanges, then the check naming their ids (a function,
  * because ids are assigned inside the transaction).
  */
-export function checkItems(runId: string, author: string, check: CheckResult): RunItem[] {
+export function checkItems(runId: string, author: string, check: StoredCheckResult): RunItem[] {
   const xs = (check.exchanges ?? []).map((x) => exchangeRecord(runId, author, x));
   const { exchanges: _inline, ...rest } = check;
   const n = xs.length;
@@ -46,7 +49,7 @@ export async function appendCheck(
   store: EvidenceStore,
   runId: string,
   author: string,
-  check: CheckResult,
+  check: StoredCheckResult,
 ): Promise<EvidenceRecord> {
   const recs = await store.appendRun(runId, checkItems(runId, author, check));
   return recs[recs.length - 1]!;

@@ -9,11 +9,17 @@
  * restart) that a receiver removes by MSH-10 (v2.5.1 2.10.1 sequence/duplicate handling); it is
  * counted apart as `redelivered`, not as a duplicate.
  */
+import type { E2eClass } from '../core/index.js';
 import { Hl7Message } from '../hl7/index.js';
 import type { IncomingMessage } from '../transports/mllp/index.js';
 
-export const E2E_CLASSES = ['delivered', 'lost', 'duplicated', 'reordered'] as const;
-export type E2eClass = (typeof E2E_CLASSES)[number];
+export type { E2eClass } from '../core/index.js';
+export const E2E_CLASSES = [
+  'delivered',
+  'lost',
+  'duplicated',
+  'reordered',
+] as const satisfies readonly E2eClass[];
 
 /** Something that emits the capture listener's `message` events (an MllpListener). */
 export interface CaptureSource {

@@ -5,7 +5,7 @@
  * `fail`; the tool unable to measure (prepare or control action failed, lookup unreachable)
  * is `error`. The findings and verdicts are in result-parts.ts, the shapes in result-types.ts.
  */
-import type { CheckResult, Outcome } from '../core/index.js';
+import type { CheckResult, FailoverCheckResult, LoadCheckResult, Outcome } from '../core/index.js';
 import { round } from './histogram.js';
 import {
   failoverVerdict,
@@ -68,7 +68,7 @@ export function buildResults(o: Observed): CheckResult[] {
   // The reason the run is inconclusive comes first: it outweighs every other finding.
   if (toolError) findings.unshift(inconclusiveFinding(toolError));
   const data = loadData(o, thresholds);
-  const load: CheckResult = {
+  const load: LoadCheckResult = {
     check: `load.${p.name}`,
     kind: 'load',
     title: p.title ?? `Load profile ${p.name}`,
@@ -82,7 +82,7 @@ export function buildResults(o: Observed): CheckResult[] {
     durationMs: Math.round(o.durationMs),
     data,
   };
-  const out = [load];
+  const out: CheckResult[] = [load];
   if (p.failover && o.failover) out.push(failoverResult(o, p.failover.recoveryObjective));
   return out;
 }
@@ -161,7 +161,7 @@ function prefixed(pre: string, rec: Record<string, number>, suf: string): Record
   return out;
 }
 
-function failoverResult(o: Observed, objectiveMs: number): CheckResult {
+function failoverResult(o: Observed, objectiveMs: number): FailoverCheckResult {
   const out = o.failover!.outcome;
   const rec = o.failover!.recoveryMs;
   const e = o.e2e;
@@ -202,6 +202,5 @@ function failoverResult(o: Observed, objectiveMs: number): CheckResult {
 
 /** Measured average message sizes of a load result (for projectStorage). */
 export function measuredSizesOf(result: CheckResult): MeasuredSizes {
-  const d = result.data as Partial<LoadRunData> | undefined;
-  return d?.messageSizes ?? {};
+  return result.kind === 'load' ? (result.data?.messageSizes ?? {}) : {};
 }

@@ -9,7 +9,7 @@
  * first full retention period has accumulated: existing + sum over the retention years.
  */
 import { z } from 'zod';
-import type { CheckResult, Finding } from '../core/index.js';
+import type { Finding, MeasuredSizes, StorageCheckResult } from '../core/index.js';
 
 const SIZE = /^([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)$/i;
 const FACTOR: Record<string, number> = {
@@ -76,7 +76,7 @@ export const storageDeclarationSchema = z.strictObject({
 export type StorageDeclaration = z.output<typeof storageDeclarationSchema>;
 
 /** Measured average size per message type (bytes), e.g. from a load run. */
-export type MeasuredSizes = Record<string, { avgBytes: number; count: number }>;
+export type { MeasuredSizes } from '../core/index.js';
 
 export interface StorageProjection {
   dailyBytes: number;
@@ -152,7 +152,7 @@ export function projectStorage(
   decl: StorageDeclaration,
   measured: MeasuredSizes = {},
   now: () => number = Date.now,
-): CheckResult {
+): StorageCheckResult {
   const p = project(decl, measured);
   const findings: Finding[] = [];
   if (p.missing.length) {

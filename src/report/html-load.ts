@@ -1,5 +1,5 @@
 /** The load section: Chart.js charts (latency percentiles, throughput, histogram) and tables. */
-import type { LoadData } from '../core/index.js';
+import { dataOf, readFailoverData, type FailoverSummary, type LoadData } from '../core/index.js';
 import { escapeHtml as e } from './escape.js';
 import { section, type HtmlContext } from './html-context.js';
 import { card, findingsList, kvTable } from './html-parts.js';
@@ -267,7 +267,7 @@ const THRESHOLD_COLS = {
  * that missed a `<` objective can only mean the target never recovered.
  */
 function thresholdActual(t: LoadData['thresholds'][number]): string {
-  const measured = (t as { measured?: boolean }).measured;
+  const measured = t.measured;
   const recovery = t.metric === 'recovery_time';
   if (measured === false || (recovery && measured === undefined && !t.ok && t.actual === 0))
     return `<span class="bad">${recovery ? 'did not recover' : 'not measured'}</span>`;
@@ -308,18 +308,12 @@ function loadBody(ctx: HtmlContext, c: ReportCheck, n: number): string {
   return `${rate}${addCharts(ctx, n, d)}<div class="tables">${thresholdsTable(d)}${accounting}${kvTable('Latency percentiles (ms)', d.percentiles)}${kvTable('Measurements', c.measurements)}</div>`;
 }
 
-/** `data` of a failover check (load/result.ts): the action and the measured recovery, if any. */
-interface FailoverView {
-  action?: string;
-  recoveryMs?: number;
-}
-
 /**
  * Recovery as measured, or "did not recover": the failover check keeps no `recovery_ms` when the
  * target never acknowledged again, and the report must not show a figure it does not have.
  */
 function recoveryLine(c: ReportCheck): string {
-  const d = (c.data ?? {}) as FailoverView;
+  const d: Partial<FailoverSummary> = dataOf(readFailoverData(c)) ?? {};
   const objective = c.measurements['recovery_objective_ms'];
   const obj = objective !== undefined ? ` (objective ${e(formatMs(objective))})` : '';
   const action = d.action ? `${e(d.action)}: ` : '';

@@ -1,4 +1,5 @@
 /** Building blocks shared by the check sections: check cards, measurement tables, finding lists. */
+import { dataProblem } from '../core/index.js';
 import { escapeHtml as e } from './escape.js';
 import { chip, cls, evidenceRef, filterAttrs, type HtmlContext } from './html-context.js';
 import { cell, gridTable, type Col } from './html-table.js';
@@ -15,9 +16,14 @@ function checkHeader(ctx: HtmlContext, c: ReportCheck): string {
 /** A check as a collapsible card (open when it failed or was inconclusive; always expanded in print). */
 export function card(ctx: HtmlContext, c: ReportCheck, body: string): string {
   const open = c.outcome === 'fail' || c.outcome === 'error' ? ' open' : '';
+  // A stored record whose data cannot be read is shown as such, never as a check with no detail.
+  const problem = dataProblem(c);
+  const unreadable = problem
+    ? `<p class="bad" data-testid="data-unreadable">Data unreadable (${e(problem)}): the detail of this record is not shown; its outcome and summary are as stored.</p>`
+    : '';
   return `<details class="card card--${cls(c.outcome)}" id="${ctx.checkAnchor.get(c.evidenceId) ?? ''}" data-testid="check"${filterAttrs(c.outcome, c.domain)} data-print-open${open}>
 ${checkHeader(ctx, c)}
-<div class="card__body">${body}</div></details>`;
+<div class="card__body">${unreadable}${body}</div></details>`;
 }
 
 export function kvTable(title: string, rec: Record<string, number>, unit = ''): string {

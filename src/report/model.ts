@@ -1,11 +1,14 @@
 /**
- * Derivations every reporter shares: labels, ordering, finding collection,
- * and defensive readers for kind-specific `CheckResult.data`.
+ * Derivations every reporter shares: labels, ordering, finding collection, and the readers of
+ * kind-specific `data` (checked by core/check-data-read.ts: stored data is untrusted JSON).
  */
 import {
   DOMAINS,
   compareSeverity,
   countOutcomes,
+  dataOf,
+  readLoadData,
+  readScenarioData,
   type CheckKind,
   type CriterionEvaluation,
   type CriterionSeverity,
@@ -78,9 +81,10 @@ export function openCriteria(criteria: readonly CriterionEvaluation[]): Criterio
 export function criteriaByDomain(
   criteria: readonly CriterionEvaluation[],
 ): [Domain, CriterionEvaluation[]][] {
-  return DOMAINS.map(
-    (d) => [d, criteria.filter((c) => c.domain === d)] as [Domain, CriterionEvaluation[]],
-  ).filter(([, list]) => list.length > 0);
+  return DOMAINS.map((d): [Domain, CriterionEvaluation[]] => [
+    d,
+    criteria.filter((c) => c.domain === d),
+  ]).filter(([, list]) => list.length > 0);
 }
 
 export interface SourcedFinding {
@@ -109,39 +113,23 @@ export function exchangeIndex(input: ReportInput): Map<string, Exchange> {
   return map;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `data` of a scenario check, when it has the documented shape. */
+/**
+ * `data` of a scenario check, when it has the documented shape; undefined when absent or
+ * unreadable (`dataProblem` in core says why, and the HTML card shows it).
+ */
 export function scenarioData(check: ReportCheck): ScenarioData | undefined {
-  if (check.kind !== 'scenario' || !isRecord(check.data)) return undefined;
-  const steps = check.data['steps'];
-  if (!Array.isArray(steps)) return undefined;
-  return check.data as unknown as ScenarioData;
+  return dataOf(readScenarioData(check));
 }
 
-/** `data` of a load check, when it has the documented shape. */
+/** `data` of a load check, when it has the documented shape (see `scenarioData`). */
 export function loadData(check: ReportCheck): LoadData | undefined {
-  if (check.kind !== 'load' || !isRecord(check.data)) return undefined;
-  const d = check.data;
-  if (!Array.isArray(d['series']) || !Array.isArray(d['histogram'])) return undefined;
-  const ld = d as unknown as Partial<LoadData>;
-  return {
-    ...ld,
-    series: ld.series ?? [],
-    histogram: ld.histogram ?? [],
-    percentiles: ld.percentiles ?? {},
-    accounting: ld.accounting ?? {},
-    thresholds: ld.thresholds ?? [],
-  };
+  return dataOf(readLoadData(check));
 }
 
 /** Exchange ids a check refers to: its steps' and its embedded list, in first-seen order. */
 export function checkExchangeIds(check: ReportCheck): string[] {
   const ids = new Set<string>();
-  for (const s of scenarioData(check)?.steps ?? [])
-    for (const id of s.exchangeIds ?? []) ids.add(id);
+  for (const s of scenarioData(check)?.steps ?? []) for (const id of s.exchangeIds) ids.add(id);
   for (const x of check.exchanges ?? []) ids.add(x.id);
   return [...ids];
 }

@@ -1,7 +1,10 @@
-import type { CheckResult, Exchange, ReviewResult } from '../core/index.js';
+import type { Exchange, ReviewResult, StoredCheckResult } from '../core/index.js';
 
-/** A check result as stored: the evidence record id and content hash it was kept under. */
-export type ReportCheck = CheckResult & { evidenceId: string; hash: string };
+/**
+ * A check result as stored: the evidence record id and content hash it was kept under. Its
+ * `data` is untrusted JSON, read through the guards of core/check-data-read.ts.
+ */
+export type ReportCheck = StoredCheckResult & { evidenceId: string; hash: string };
 
 /** Facts about the run that produced the review. Instants are ISO-8601. */
 export interface RunInfo {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, CriterionStatus, Domain, Outcome, Waiver } from '../core/index.js';
+import type { CriterionStatus, Domain, Outcome, StoredCheckResult, Waiver } from '../core/index.js';
 import { DOMAINS } from '../core/index.js';
 import { evaluateReview } from './decide.js';
 import { evidenceFromRecords } from './records.js';
@@ -52,8 +52,8 @@ function check(
   id: string,
   criteria: string[],
   outcome: Outcome,
-  extra: Partial<CheckResult> = {},
-): Evidenced<CheckResult> {
+  extra: Partial<StoredCheckResult> = {},
+): Evidenced<StoredCheckResult> {
   return {
     id,
     hash: `sha-${id}`,

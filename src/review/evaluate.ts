@@ -6,12 +6,13 @@
  * `not-evidenced`; else `met`. A valid waiver then turns an open criterion into `waived`
  * where the policy allows waivers for its severity.
  */
-import type {
-  Attestation,
-  CheckResult,
-  CriterionEvaluation,
-  CriterionStatus,
-  Waiver,
+import {
+  readScenarioData,
+  type Attestation,
+  type CriterionEvaluation,
+  type CriterionStatus,
+  type StoredCheckResult,
+  type Waiver,
 } from '../core/index.js';
 import type {
   Evidenced,
@@ -27,7 +28,7 @@ export interface Evaluated extends CriterionEvaluation {
   waiver?: { id: string; owner: string; expires: string };
 }
 
-type Check = Evidenced<CheckResult>;
+type Check = Evidenced<StoredCheckResult>;
 type Att = Evidenced<Attestation>;
 
 function byId<T extends { id: string }>(a: T, b: T): number {
@@ -43,10 +44,15 @@ function cite(check: Check): string {
 }
 
 /** Why a scenario check was not applicable on the target, if it was. */
-function notApplicableReason(r: CheckResult): string | undefined {
-  if (r.kind !== 'scenario' || !r.data || typeof r.data !== 'object') return undefined;
-  const na = (r.data as { notApplicable?: { reason?: unknown } }).notApplicable;
-  return na && typeof na.reason === 'string' ? na.reason : undefined;
+function notApplicableReason(r: StoredCheckResult): string | undefined {
+  const read = readScenarioData(r);
+  return read.state === 'ok' ? read.data.notApplicable?.reason : undefined;
+}
+
+/** Why a stored scenario check's data cannot be read (an older version wrote it, or an edit). */
+function unreadableReason(r: StoredCheckResult): string | undefined {
+  const read = readScenarioData(r);
+  return read.state === 'unreadable' ? read.why : undefined;
 }
 
 function fmt(n: number): string {
@@ -54,7 +60,7 @@ function fmt(n: number): string {
 }
 
 /** Measurements of a check that a rule applies to: the exact key or `key.<qualifier>`. */
-function matching(check: CheckResult, rule: MeasurementRule): [string, number][] {
+function matching(check: StoredCheckResult, rule: MeasurementRule): [string, number][] {
   const out: [string, number][] = [];
   for (const [k, v] of Object.entries(check.measurements ?? {})) {
     if ((k === rule.measurement || k.startsWith(`${rule.measurement}.`)) && typeof v === 'number')
@@ -128,6 +134,13 @@ function baseStatus(c: TemplateCriterion, checks: Check[], atts: Att[]): Base {
   if (unexercised.length > 0 && holding.length === 0)
     missing.push(
       `not exercised on this target: ${unexercised.map((k) => `${cite(k)}: ${notApplicableReason(k.value)}`).join('; ')}`,
+    );
+  // A skip whose data cannot be read may hide a scenario the target could not exercise: fail
+  // closed the same way, and say which record and what was wrong with it.
+  const unreadable = skipped.filter((k) => unreadableReason(k.value) !== undefined);
+  if (unreadable.length > 0 && holding.length === 0)
+    missing.push(
+      `skipped with unreadable data, so whether it was exercised is unknown: ${unreadable.map((k) => `${cite(k)}: data unreadable, ${unreadableReason(k.value)}`).join('; ')}`,
     );
   if (needsAtt && !attested) missing.push(attWanted);
   if (c.needs === 'check|attestation' && passedChecks.length === 0 && !attested)

@@ -2,7 +2,7 @@
  * Adapters into the review: stored evidence records -> ReviewEvidence, and per-site threshold
  * overrides of a template. Pure: records come in as data (the store is read by the caller).
  */
-import { UserError, type Attestation, type CheckResult, type Waiver } from '../core/index.js';
+import { UserError, type Attestation, type StoredCheckResult, type Waiver } from '../core/index.js';
 import type { ReviewEvidence, ReviewTemplate } from './types.js';
 
 /** The fields of an evidence-store record the review needs (structural: no store import). */
@@ -72,7 +72,8 @@ export function evidenceFromRecords(records: readonly RecordLike[]): FromRecords
     }
     const base = { id: r.id, hash: r.contentHash };
     if (r.kind === 'check') {
-      const v = r.content as CheckResult;
+      // Checked by checkShape; `data` stays untrusted (read through core/check-data-read.ts).
+      const v = r.content as StoredCheckResult;
       evidence.checks.push({ ...base, value: { ...v, measurements: v.measurements ?? {} } });
     } else if (r.kind === 'attestation')
       evidence.attestations.push({ ...base, value: r.content as Attestation });

@@ -5,10 +5,10 @@
  */
 import type {
   Attestation,
-  CheckResult,
   Criterion,
   CriterionSeverity,
   Domain,
+  StoredCheckResult,
   Waiver,
 } from '../core/index.js';
 
@@ -74,7 +74,8 @@ export interface Evidenced<T> {
 }
 
 export interface ReviewEvidence {
-  checks: Evidenced<CheckResult>[];
+  /** Check results as stored: `data` is untrusted JSON (core/check-data-read.ts reads it). */
+  checks: Evidenced<StoredCheckResult>[];
   attestations: Evidenced<Attestation>[];
   waivers: Evidenced<Waiver>[];
 }

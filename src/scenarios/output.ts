@@ -3,7 +3,7 @@
  * steps and exchanges (the evidence); the JUnit XML follows the schema CI servers read
  * (testsuites > testsuite > testcase with failure | error | skipped).
  */
-import type { CheckResult, ScenarioData } from '../core/index.js';
+import { stepsOf, type CheckResult } from '../core/index.js';
 import { countOutcomes } from '../core/result.js';
 import { renderJunitXml, seconds, type JunitCase } from '../report/junit-xml.js';
 
@@ -33,7 +33,7 @@ export function buildJson(
 }
 
 function stepsText(r: CheckResult): string {
-  const steps = (r.data as ScenarioData | undefined)?.steps ?? [];
+  const steps = stepsOf(r);
   return steps
     .map((st) => {
       let s = `${st.index}. [${st.outcome}] ${st.title}: ${st.message}`;

@@ -9,7 +9,14 @@
  * The result is evidence: what each built-in scenario will be able to see on this target.
  */
 import { randomBytes } from 'node:crypto';
-import type { CheckResult, Exchange } from '../core/index.js';
+import type {
+  CheckResult,
+  Exchange,
+  ProbeCheckResult,
+  ProbeData,
+  ProbedSearch,
+  ScenarioCoverage,
+} from '../core/index.js';
 import type { GoliveConfig } from '../config/schema.js';
 import {
   readCapabilities,
@@ -21,38 +28,8 @@ import { FhirTransportError, isBundle, type FhirClient } from '../fhir/client.js
 import { appliedParams, findKind, V2_0203, type FindKind } from './lookups.js';
 import type { LoadedScenario } from './loader.js';
 
-export type SearchSupport =
-  'supported' | 'unconfirmed' | 'ignored' | 'unsupported' | 'not-declared' | 'no-answer';
-
-export interface ProbedSearch {
-  /** The lookup it serves, e.g. `results`, and the strategy, e.g. `based-on`. */
-  lookup: string;
-  strategy: string;
-  query: string;
-  support: SearchSupport;
-  detail: string;
-}
-
-export interface ScenarioCoverage {
-  scenario: string;
-  title: string;
-  /** Can the scenario see what it needs on this target? */
-  exercisable: boolean;
-  why: string;
-}
-
-export interface ProbeData {
-  fhir?: {
-    baseUrl: string;
-    capabilityStatement: boolean;
-    fhirVersion?: string;
-    software?: string;
-    types: string[];
-    problem?: string;
-  };
-  searches: ProbedSearch[];
-  coverage: ScenarioCoverage[];
-}
+// The shapes of the probe's `data` live in core (check-data.ts), part of the CheckResult union.
+export type { ProbeData, ProbedSearch, ScenarioCoverage, SearchSupport } from '../core/index.js';
 
 interface Candidate {
   lookup: string;
@@ -293,7 +270,7 @@ export async function probeCapabilities(o: {
   scenarios: readonly LoadedScenario[];
   keep?: (x: Omit<Exchange, 'id'>) => string;
   clock?: () => number;
-}): Promise<CheckResult> {
+}): Promise<ProbeCheckResult> {
   const t0 = (o.clock ?? Date.now)();
   const exchanges: Exchange[] = [];
   let n = 0;
@@ -357,8 +334,8 @@ export async function probeCapabilities(o: {
 }
 
 /** The probe as text for a terminal: capabilities, searches, coverage. */
-export function renderProbe(r: CheckResult): string {
-  const d = r.data as ProbeData;
+export function renderProbe(r: ProbeCheckResult): string {
+  const d: ProbeData = r.data ?? { searches: [], coverage: [] };
   const lines = [`target capabilities: ${r.summary}`];
   if (d.fhir)
     lines.push(

@@ -5,7 +5,7 @@
  * (agent.who, entity.what, recorded, source.observer, outcome, action, type/subtype) and of the
  * IHE ATNA audit message it derives from. Pure: actions and records in, a CheckResult out.
  */
-import type { CheckResult } from '../../core/evidence.js';
+import type { CheckResult, RetrievalNote } from '../../core/evidence.js';
 import type { Finding, Location } from '../../core/finding.js';
 import { buildResult, pct } from '../../core/check-result.js';
 import type { AuditedAction, SkippedExchange } from './actions.js';
@@ -145,18 +145,12 @@ export function matchRecords(
   return matched;
 }
 
-/** How the records were obtained, for the result (sources.ts, fetch.ts). */
-export interface RetrievalNote {
-  /** In words: "date applied by the server", "read all 3 pages and filtered locally"... */
-  statement: string;
-  pages?: number;
-  recordsRead?: number;
-}
+/** How the records were obtained, for the result (sources.ts, fetch.ts); shape in core. */
+export type { RetrievalNote } from '../../core/evidence.js';
 
 /** The retrieval note a verifyAuditTrail result carries, if any. */
 export function retrievalOf(r: CheckResult): RetrievalNote | undefined {
-  const d = r.data as { retrieval?: RetrievalNote } | undefined;
-  return d?.retrieval;
+  return r.kind === 'audit' ? r.data?.retrieval : undefined;
 }
 
 interface Verified {
