@@ -35,7 +35,7 @@ export function createApp(opts: ServerOptions): App {
   const audit = AuditLog.open(opts.auditFile);
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log ?? (() => {});
-  const live = new LiveReviews(opts.reviews, clock);
+  const live = new LiveReviews(opts.reviews, clock, log);
   const events = new EventHub(opts.store, live, opts.liveIntervalMs ?? 2000, log);
   /** One audit entry per request, whichever path answered it (hook, router, parser). */
   const audited = new WeakSet<object>();

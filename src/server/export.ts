@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { EvidenceRecord, EvidenceStore } from '../evidence/index.js';
 import { renderHtml } from '../report/index.js';
 import { reportInputFor, reviewOf, type RunReview } from './runs.js';
-import { tarChunks, type TarFile } from './tar.js';
+import type { TarFile } from './tar.js';
 
 export const MANIFEST = 'manifest.json';
 export const SUMS = 'SHA256SUMS';
@@ -77,9 +77,4 @@ export async function exportFiles(
   files.push({ path: SUMS, data: Buffer.from(sums, 'utf8') });
   const folder = exportFolder(o.runId);
   return { folder, files: files.map((f) => ({ ...f, path: `${folder}/${f.path}` })), manifest };
-}
-
-/** The export as tar chunks. */
-export function exportTar(files: readonly TarFile[], now: Date): Generator<Buffer> {
-  return tarChunks(files, now);
 }

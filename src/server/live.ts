@@ -8,7 +8,8 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { DecisionValue } from '../core/index.js';
 import type { EvidenceStore } from '../evidence/index.js';
-import { ApiError, toApiError } from './errors.js';
+import { UserError } from '../core/errors.js';
+import { ApiError } from './errors.js';
 import type { ReviewProgress, ReviewStarter, StepState } from './types.js';
 
 export interface LiveStep {
@@ -48,6 +49,7 @@ export class LiveReviews {
   constructor(
     private readonly starter: ReviewStarter | undefined,
     private readonly clock: () => Date,
+    private readonly log: (line: string) => void,
   ) {}
 
   get configured(): boolean {
@@ -141,14 +143,15 @@ export class LiveReviews {
         const r = await starter.start({ author, progress });
         Object.assign(run, { state: 'done', runId: r.runId, decision: r.decision });
       } catch (err) {
-        const { api } = toApiError(err);
-        // A UserError from the runner (bad input, unreachable target) says what and how to fix.
-        const e = err as { message?: string; hint?: string; code?: string };
-        const userFacing = typeof e?.code === 'string' && e.code.startsWith('E_');
         run.state = 'failed';
-        run.error = userFacing
-          ? { message: e.message ?? 'the review failed', ...(e.hint ? { hint: e.hint } : {}) }
-          : { message: api.message };
+        // A UserError from the runner (bad input, unreachable target) says what and how to fix;
+        // anything else is a bug: logged, and named as such.
+        if (err instanceof UserError) {
+          run.error = { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+        } else {
+          this.log(`review #${run.seq} failed: ${(err as Error)?.stack ?? String(err)}`);
+          run.error = { message: 'internal error; the server logged it' };
+        }
       }
       run.t1 = performance.now();
       this.emit();
@@ -200,7 +203,14 @@ export class EventHub {
     });
     res.write('retry: 3000\n\n');
     this.send(res, 'review', this.live.snapshot());
-    this.send(res, 'store', { records: await this.records() });
+    try {
+      const n = await this.records();
+      if (this.lastRecords < 0) this.lastRecords = n;
+      this.send(res, 'store', { records: n });
+    } catch (err) {
+      // The stream stays open; the watcher reports the store when it can read it again.
+      this.log(`live: cannot read the store: ${(err as Error).message}`);
+    }
     this.startWatching();
   }
 
@@ -224,9 +234,8 @@ export class EventHub {
     try {
       const n = await this.records();
       if (n !== this.lastRecords) {
-        const first = this.lastRecords < 0;
         this.lastRecords = n;
-        if (!first) this.broadcast('store', { records: n });
+        this.broadcast('store', { records: n });
       }
     } catch (err) {
       this.log(`live: cannot read the store: ${(err as Error).message}`);

@@ -4,10 +4,10 @@
  * from the event stream (client.ts), with a static first state for browsers without scripts.
  */
 import type { CriterionStatus } from '../core/index.js';
-import { escapeHtml as e, formatInstant } from '../report/index.js';
+import { escapeHtml as e } from '../report/index.js';
 import type { ComparedFinding, RunComparison } from './compare.js';
 import type { LiveReview } from './live.js';
-import { DECISION_TEXT, decisionChip, page } from './pages.js';
+import { comparePicker, DECISION_TEXT, decisionChip, page } from './pages.js';
 import type { RunListItem } from './runs.js';
 import type { Identity } from './types.js';
 
@@ -60,17 +60,6 @@ function findingRows(list: readonly ComparedFinding[], testid: string): string {
     .join('')}</tbody></table>`;
 }
 
-function picker(runs: readonly RunListItem[], a: string, b: string): string {
-  const opts = (sel: string) =>
-    runs
-      .map(
-        (r) =>
-          `<option value="${e(r.id)}"${r.id === sel ? ' selected' : ''}>${e(r.id)} (${e(formatInstant(r.started))})</option>`,
-      )
-      .join('');
-  return `<form method="get" action="/compare" class="compare" data-testid="compare-form"><label>Earlier run<select name="a">${opts(a)}</select></label><label>Later run<select name="b">${opts(b)}</select></label><button type="submit">Compare</button></form>`;
-}
-
 export function comparePage(o: {
   who: Identity | null;
   csrf: string | undefined;
@@ -106,7 +95,7 @@ export function comparePage(o: {
   return page(
     'golive dashboard: compare runs',
     o.who,
-    `<section class="block"><h2>Compare runs</h2>${o.runs.length >= 2 ? picker(o.runs, o.a, o.b) : '<p class="none">The store needs two runs to compare.</p>'}</section>${body}`,
+    `<section class="block"><h2>Compare runs</h2>${o.runs.length >= 2 ? comparePicker(o.runs, o.a, o.b) : '<p class="none">The store needs two runs to compare.</p>'}</section>${body}`,
     o.csrf,
   );
 }

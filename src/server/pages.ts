@@ -184,8 +184,8 @@ function startBlock(r: RunsPageInput['review'], csrf: string | undefined): strin
   return `<section class="block" id="start"><h2>Review</h2><p class="lead">Runs <b>${e(r.label)}</b> with the same runner as <code>golive run</code>; its progress shows on <a href="/live">Live review</a>.</p>${body}</section>`;
 }
 
-function compareForm(runs: readonly RunListItem[]): string {
-  if (runs.length < 2) return '';
+/** Two runs to compare (GET /compare), preselected `a` (earlier) and `b` (later). */
+export function comparePicker(runs: readonly RunListItem[], a: string, b: string): string {
   const opts = (sel: string) =>
     runs
       .map(
@@ -193,7 +193,7 @@ function compareForm(runs: readonly RunListItem[]): string {
           `<option value="${e(r.id)}"${r.id === sel ? ' selected' : ''}>${e(r.id)} (${e(formatInstant(r.started))})</option>`,
       )
       .join('');
-  return `<form method="get" action="/compare" class="compare" data-testid="compare-form"><label>Earlier run<select name="a">${opts(runs[1]!.id)}</select></label><label>Later run<select name="b">${opts(runs[0]!.id)}</select></label><button type="submit">Compare</button></form>`;
+  return `<form method="get" action="/compare" class="compare" data-testid="compare-form"><label>Earlier run<select name="a">${opts(a)}</select></label><label>Later run<select name="b">${opts(b)}</select></label><button type="submit">Compare</button></form>`;
 }
 
 export function runsPage({ runs, malformed, verify, who, csrf, review }: RunsPageInput): string {
@@ -231,7 +231,7 @@ ${rows.join('\n')}
 ${startBlock(review, csrf)}
 <section class="block" id="runs"><h2>Runs</h2>
 <p class="lead">Newest first. A run without a decision record shows the decision its evidence gives now, marked provisional, and is marked <b>incomplete</b>: golive records a run and its decision together, so its evidence may be partial. This list refreshes itself when the store gains records.</p>
-${table}${compareForm(runs)}</section>`,
+${table}${runs.length >= 2 ? comparePicker(runs, runs[1]!.id, runs[0]!.id) : ''}</section>`,
     csrf,
     { live: ['store-state', 'store-malformed', 'runs'], self: '/' },
   );

@@ -9,14 +9,14 @@ import { z } from 'zod';
 import { DASHBOARD_JS } from './client.js';
 import { compareRuns, type RunComparison } from './compare.js';
 import type { RouteConfig, ServerContext } from './context.js';
-import { ApiError, fromZod } from './errors.js';
-import { exportFiles, exportTar } from './export.js';
+import { fromZod } from './errors.js';
+import { exportFiles } from './export.js';
 import { comparePage, livePage } from './pages-live.js';
 import { DASHBOARD_JS_PATH } from './pages.js';
 import { listRuns, reviewOf, runRecords } from './runs.js';
 import { signDecision } from './sign.js';
-import { form, html, PAGE_CSP } from './ui.js';
-import { sameSecret } from './auth.js';
+import { tarChunks } from './tar.js';
+import { checkCsrf, form, html, PAGE_CSP } from './ui.js';
 
 const cfg = (permission: RouteConfig['permission']) => ({ config: { permission } });
 type RunReq = FastifyRequest<{ Params: { runId: string } }>;
@@ -74,13 +74,7 @@ export function registerLive(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/reviews', cfg('run'), async (req, reply) => reply.code(202).send(start(req)));
 
   app.post('/reviews', cfg('run'), async (req, reply) => {
-    const f = form(req);
-    const s = req.golive.session;
-    if (req.golive.who?.via === 'session' && !(s && f._csrf && sameSecret(f._csrf, s.csrf))) {
-      throw new ApiError(403, 'E_CSRF', 'the form is stale or came from another site', {
-        hint: 'reload the runs list and start again',
-      });
-    }
+    checkCsrf(req, form(req), 'reload the runs list and start again');
     start(req);
     return reply.redirect('/live', 303);
   });
@@ -144,7 +138,7 @@ export function registerLive(app: FastifyInstance, ctx: ServerContext): void {
       .type('application/x-tar')
       .header('content-disposition', `attachment; filename="${folder}.tar"`)
       .header('cache-control', 'no-store')
-      .send(Readable.from(exportTar(files, now)));
+      .send(Readable.from(tarChunks(files, now)));
   };
   app.get('/runs/:runId/export', cfg('read'), exportRun);
   app.get('/api/runs/:runId/export', cfg('read'), exportRun);

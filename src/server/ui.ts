@@ -45,6 +45,18 @@ export function form(req: FastifyRequest): Form {
   return typeof b === 'object' && b !== null ? (b as Form) : {};
 }
 
+/** A session's form must carry the session's CSRF token (`_csrf`), or it is refused. */
+export function checkCsrf(
+  req: FastifyRequest,
+  f: Form,
+  hint = 'reload the run page and submit again',
+) {
+  const s = req.golive.session;
+  if (req.golive.who?.via === 'session' && !(s && f._csrf && sameSecret(f._csrf, s.csrf))) {
+    throw new ApiError(403, 'E_CSRF', 'the form is stale or came from another site', { hint });
+  }
+}
+
 /** A local path to return to after signing in; anything else goes to the runs list. */
 function safeNext(v: string | undefined): string {
   return v && /^\/(?![/\\])[\x21-\x7e]*$/.test(v) ? v : '/';
@@ -117,15 +129,6 @@ export function registerUi(app: FastifyInstance, ctx: ServerContext): void {
     cfg('read'),
     async (req, reply) => showRun(req, reply),
   );
-
-  const checkCsrf = (req: FastifyRequest, f: Form) => {
-    const s = req.golive.session;
-    if (req.golive.who?.via === 'session' && !(s && f._csrf && sameSecret(f._csrf, s.csrf))) {
-      throw new ApiError(403, 'E_CSRF', 'the form is stale or came from another site', {
-        hint: 'reload the run page and submit again',
-      });
-    }
-  };
 
   /** A refused form: the run page again, the error on top of the forms, the input kept. */
   const refused = (req: RunReq, reply: FastifyReply, which: FormName, err: unknown, f: Form) => {
