@@ -19,8 +19,9 @@ export function parseDuration(value: string, option: string): number {
 }
 
 /**
- * The review instant: `--now`, else GOLIVE_NOW, else the clock. Pinning it makes a review of
- * the same files reproducible (dormancy, expiry and rotation ages depend on it).
+ * The review instant: `--as-of` (or the old `--now`), else GOLIVE_NOW, else the clock. Pinning
+ * it makes a review of the same files reproducible (dormancy, expiry and rotation ages depend on
+ * it).
  */
 export function resolveNow(
   flag: string | undefined,
@@ -31,8 +32,8 @@ export function resolveNow(
   if (v === undefined || v === '') return clock();
   const w = parseWhen(v);
   if (!w)
-    throw new UserError('E_OPTION', `--now: "${v}" is not an ISO date or date-time`, {
-      hint: 'e.g. --now 2026-02-27 or --now 2026-02-27T09:00:00Z',
+    throw new UserError('E_OPTION', `--as-of: "${v}" is not an ISO date or date-time`, {
+      hint: 'e.g. --as-of 2026-02-27 or --as-of 2026-02-27T09:00:00Z',
     });
   return new Date(w.ms);
 }

@@ -18,3 +18,34 @@ export { DECISION_LABEL } from './model.js';
 export { escapeHtml } from './escape.js';
 export { STYLESHEET } from './html-assets.js';
 export { formatInstant } from './model.js';
+/** The reporter pipeline of every command (Reporter, multiplex, the built-in reporters). */
+export {
+  createReporter,
+  describeDestination,
+  isReporterName,
+  jsonReporter,
+  junitReporter,
+  listReporter,
+  markdownReporter,
+  multiplex,
+  openStream,
+  report,
+  REPORTER_NAMES,
+  STDOUT,
+  writeTo,
+  type BeginInfo,
+  type CommandOutput,
+  type Destination,
+  type JunitDocument,
+  type OutputStream,
+  type Reporter,
+  type ReporterIo,
+  type ReporterName,
+} from './reporter.js';
+export {
+  checksJunit,
+  loadJunit,
+  scenarioRunJson,
+  scenarioRunJunit,
+  type ScenarioRunReport,
+} from './reporter-documents.js';

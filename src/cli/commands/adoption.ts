@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { reviewAdoptionFiles } from '../../adoption/index.js';
-import { percent, resolveNow } from '../options.js';
+import { percent } from '../options.js';
 import type { RegisterCommand } from '../command-types.js';
-import { emit } from './compliance.js';
+import { emit, findingsOptions, findingsSetup, type FindingsFlags } from './compliance.js';
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  program
+  const cmd = program
     .command('adoption')
     .description(
       'check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
@@ -21,24 +21,23 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--signals <file>', 'workaround signal log')
     .option('--roster <file>', 'floor-support roster (unit, shift, staff, role); needs --plan')
     .option('--plan <file>', 'launch plan: units x shifts (x dates) to cover')
-    .option('--threshold <pct>', 'minimum % of task attempts completed unaided', '90')
-    .option('--now <iso>', 'review instant (ISO date/date-time; default GOLIVE_NOW or the clock)')
-    .option('--json', 'JSON output: {summary, results, findings}')
+    .option('--threshold <pct>', 'minimum % of task attempts completed unaided', '90');
+  findingsOptions(cmd, 'adoption')
     .addHelpText(
       'after',
       '\nEach input is optional; a check runs when its inputs are given (guides with tasks, roster with plan).',
     )
     .action(
-      (o: {
-        tasks?: string;
-        guides?: string;
-        signals?: string;
-        roster?: string;
-        plan?: string;
-        threshold: string;
-        now?: string;
-        json?: boolean;
-      }) => {
+      async (
+        o: FindingsFlags & {
+          tasks?: string;
+          guides?: string;
+          signals?: string;
+          roster?: string;
+          plan?: string;
+          threshold: string;
+        },
+      ) => {
         if (o.guides && !o.tasks)
           throw new UserError(
             'E_OPTION',
@@ -55,7 +54,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
             'give at least one input: --tasks, --signals or --roster with --plan',
             { hint: 'see golive adoption --help' },
           );
-        const now = resolveNow(o.now, process.env.GOLIVE_NOW, () => new Date());
+        const { outputs, now } = findingsSetup(o, 'adoption');
         const results = reviewAdoptionFiles(
           {
             ...(o.tasks ? { tasks: o.tasks } : {}),
@@ -65,7 +64,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           },
           { now, thresholdPct: percent(o.threshold, '--threshold') },
         );
-        emit(results, o.json, setExit);
+        await emit(results, outputs, 'adoption', setExit);
       },
     );
 };

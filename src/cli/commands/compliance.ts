@@ -17,16 +17,67 @@ import {
 } from '../../compliance/index.js';
 import { parseDuration, positiveInt, resolveNow } from '../options.js';
 import { exitCodeOf, toJsonReport, toText } from '../../report/findings-output.js';
+import { checksJunit } from '../../report/reporter-documents.js';
 import type { RegisterCommand } from '../command-types.js';
+import {
+  addAsOfOption,
+  addOutputOptions,
+  asOfFlag,
+  Deprecations,
+  emitOutputs,
+  resolveOutputs,
+  type OutputFlags,
+  type OutputSpec,
+  type OutputTarget,
+} from '../output-options.js';
 
-export function emit(
+/** The output flags of a findings command (compliance *, adoption) and its review instant. */
+export interface FindingsFlags extends OutputFlags {
+  asOf?: string;
+  now?: string;
+}
+
+const spec = (command: string): OutputSpec => ({
+  command,
+  reporters: ['list', 'json', 'junit'],
+});
+
+/** Add the output flags and --as-of of a findings command. */
+export function findingsOptions(cmd: Command, command: string): Command {
+  addOutputOptions(cmd, spec(command), {
+    json: 'JSON output {summary, results, findings}, to stdout (instead of the text) or to FILE',
+    junit: 'one test case per check, to stdout or to FILE',
+  });
+  return addAsOfOption(cmd, NOW_HELP);
+}
+
+/**
+ * Before any input is read: the reporters (paths checked) and the review instant, with one
+ * deprecation line for old flags.
+ */
+export function findingsSetup(
+  o: FindingsFlags,
+  command: string,
+): { outputs: OutputTarget[]; now: Date } {
+  const deprecations = new Deprecations();
+  const outputs = resolveOutputs(o, spec(command));
+  const asOf = asOfFlag(o, deprecations);
+  deprecations.flush();
+  return { outputs, now: resolveNow(asOf, process.env.GOLIVE_NOW, () => new Date()) };
+}
+
+export async function emit(
   results: CheckResult[],
-  json: boolean | undefined,
+  outputs: readonly OutputTarget[],
+  command: string,
   setExit: (code: number) => void,
-): void {
-  process.stdout.write(
-    json ? `${JSON.stringify(toJsonReport(results), null, 2)}\n` : toText(results),
-  );
+): Promise<void> {
+  await emitOutputs(outputs, command, {
+    results,
+    text: () => toText(results),
+    json: () => toJsonReport(results),
+    junit: () => checksJunit(`golive ${command.replace('-', ' ')}`, results),
+  });
   setExit(exitCodeOf(results));
 }
 
@@ -87,7 +138,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'compliance evidence: access review, device and change registers, audit-trail verification',
     );
 
-  cmd
+  const access = cmd
     .command('access')
     .description(
       'review accounts against roles and clinical duties (compliance.roles-duties, compliance.service-vendor-accounts)',
@@ -106,43 +157,42 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--dormant-days <n>',
       'an active account unused longer than this is dormant (default 90)',
     )
-    .option('--rotation-days <n>', 'a service credential older than this is overdue (default 365)')
-    .option('--now <iso>', NOW_HELP)
-    .option('--json', 'JSON output: {summary, results, findings}')
-    .action(
-      (o: {
+    .option('--rotation-days <n>', 'a service credential older than this is overdue (default 365)');
+  findingsOptions(access, 'compliance-access');
+  access.action(
+    async (
+      o: FindingsFlags & {
         accounts: string;
         roles: string;
         duties: string;
         conflicts?: string;
         dormantDays?: string;
         rotationDays?: string;
-        now?: string;
-        json?: boolean;
-      }) => {
-        const now = resolveNow(o.now, process.env.GOLIVE_NOW, () => new Date());
-        const policy = {
-          ...(o.dormantDays
-            ? { dormantAfterDays: positiveInt(o.dormantDays, '--dormant-days') }
-            : {}),
-          ...(o.rotationDays
-            ? { rotationMaxDays: positiveInt(o.rotationDays, '--rotation-days') }
-            : {}),
-        };
-        const results = reviewAccessFiles(
-          {
-            accounts: o.accounts,
-            roles: o.roles,
-            duties: o.duties,
-            ...(o.conflicts ? { conflicts: o.conflicts } : {}),
-          },
-          { now, policy },
-        );
-        emit(results, o.json, setExit);
       },
-    );
+    ) => {
+      const { outputs, now } = findingsSetup(o, 'compliance-access');
+      const policy = {
+        ...(o.dormantDays
+          ? { dormantAfterDays: positiveInt(o.dormantDays, '--dormant-days') }
+          : {}),
+        ...(o.rotationDays
+          ? { rotationMaxDays: positiveInt(o.rotationDays, '--rotation-days') }
+          : {}),
+      };
+      const results = reviewAccessFiles(
+        {
+          accounts: o.accounts,
+          roles: o.roles,
+          duties: o.duties,
+          ...(o.conflicts ? { conflicts: o.conflicts } : {}),
+        },
+        { now, policy },
+      );
+      await emit(results, outputs, 'compliance-access', setExit);
+    },
+  );
 
-  cmd
+  const registers = cmd
     .command('registers')
     .description(
       'check the connected-device inventory and interface change register (compliance.device-security, compliance.change-control)',
@@ -155,39 +205,38 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option(
       '--validations <file>',
       'validation records (site-specific or vendor-only), CSV or YAML',
-    )
-    .option('--now <iso>', NOW_HELP)
-    .option('--json', 'JSON output: {summary, results, findings}')
-    .action(
-      (o: {
+    );
+  findingsOptions(registers, 'compliance-registers');
+  registers.action(
+    async (
+      o: FindingsFlags & {
         devices?: string;
         changes?: string;
         validations?: string;
-        now?: string;
-        json?: boolean;
-      }) => {
-        if (!o.devices && !o.changes)
-          throw new UserError('E_OPTION', 'give --devices and/or --changes with --validations', {
-            hint: 'see golive compliance registers --help',
-          });
-        if (o.changes && !o.validations)
-          throw new UserError(
-            'E_OPTION',
-            '--changes needs --validations (the validation records the changes refer to)',
-          );
-        const now = resolveNow(o.now, process.env.GOLIVE_NOW, () => new Date());
-        const results = reviewRegisterFiles(
-          {
-            ...(o.devices ? { devices: o.devices } : {}),
-            ...(o.changes ? { changes: o.changes, validations: o.validations } : {}),
-          },
-          { now },
-        );
-        emit(results, o.json, setExit);
       },
-    );
+    ) => {
+      if (!o.devices && !o.changes)
+        throw new UserError('E_OPTION', 'give --devices and/or --changes with --validations', {
+          hint: 'see golive compliance registers --help',
+        });
+      if (o.changes && !o.validations)
+        throw new UserError(
+          'E_OPTION',
+          '--changes needs --validations (the validation records the changes refer to)',
+        );
+      const { outputs, now } = findingsSetup(o, 'compliance-registers');
+      const results = reviewRegisterFiles(
+        {
+          ...(o.devices ? { devices: o.devices } : {}),
+          ...(o.changes ? { changes: o.changes, validations: o.validations } : {}),
+        },
+        { now },
+      );
+      await emit(results, outputs, 'compliance-registers', setExit);
+    },
+  );
 
-  cmd
+  const audit = cmd
     .command('audit')
     .description(
       'verify that every action golive performed left a complete audit record (compliance.audit-trail)',
@@ -209,11 +258,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'identity sent as X-Golive-User to the FHIR server (default golive-auditor)',
     )
     .option('--basic-env <var>', 'environment variable holding user:password for HTTP Basic')
-    .option('--bearer-env <var>', 'environment variable holding a bearer token')
-    .option('--now <iso>', NOW_HELP)
-    .option('--json', 'JSON output: {summary, results, findings}')
-    .action(
-      async (o: {
+    .option('--bearer-env <var>', 'environment variable holding a bearer token');
+  findingsOptions(audit, 'compliance-audit');
+  audit.action(
+    async (
+      o: FindingsFlags & {
         actions: string;
         fhir?: string;
         ndjson?: string;
@@ -223,29 +272,28 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         user?: string;
         basicEnv?: string;
         bearerEnv?: string;
-        now?: string;
-        json?: boolean;
-      }) => {
-        const windowMs = parseDuration(o.window ?? '5m', '--window');
-        const skewMs = parseDuration(o.skew ?? '2m', '--skew');
-        const source = auditSource(o);
-        const now = resolveNow(o.now, process.env.GOLIVE_NOW, () => new Date());
-        const { actions, skipped } = actionsFromExchanges(loadExchanges(o.actions));
-        const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
-        const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
-        // Unreadable files throw (exit 2); an unreachable server throws with exit 3.
-        const trail =
-          actions.length > 0 ? await loadAuditTrail(source, { from, to }) : { records: [] };
-        const result = verifyAuditTrail(actions, trail.records, {
-          ...(trail.retrieval ? { retrieval: trail.retrieval } : {}),
-          now,
-          windowMs,
-          skewMs,
-          skipped,
-          actionsFile: o.actions,
-          sourceLabel: sourceLabel(source),
-        });
-        emit([result], o.json, setExit);
       },
-    );
+    ) => {
+      const windowMs = parseDuration(o.window ?? '5m', '--window');
+      const skewMs = parseDuration(o.skew ?? '2m', '--skew');
+      const source = auditSource(o);
+      const { outputs, now } = findingsSetup(o, 'compliance-audit');
+      const { actions, skipped } = actionsFromExchanges(loadExchanges(o.actions));
+      const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
+      const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
+      // Unreadable files throw (exit 2); an unreachable server throws with exit 3.
+      const trail =
+        actions.length > 0 ? await loadAuditTrail(source, { from, to }) : { records: [] };
+      const result = verifyAuditTrail(actions, trail.records, {
+        ...(trail.retrieval ? { retrieval: trail.retrieval } : {}),
+        now,
+        windowMs,
+        skewMs,
+        skipped,
+        actionsFile: o.actions,
+        sourceLabel: sourceLabel(source),
+      });
+      await emit([result], outputs, 'compliance-audit', setExit);
+    },
+  );
 };

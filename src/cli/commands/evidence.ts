@@ -16,6 +16,15 @@ import {
   type EvidenceStore,
 } from '../../evidence/index.js';
 import type { RegisterCommand } from '../command-types.js';
+import {
+  addOutputOptions,
+  emitOutputs,
+  resolveOutputs,
+  type OutputFlags,
+  type OutputSpec,
+} from '../output-options.js';
+
+const OUTPUT: OutputSpec = { command: 'evidence', reporters: ['list', 'json'] };
 
 interface StoreFlags {
   store?: string;
@@ -84,62 +93,73 @@ export const register: RegisterCommand = (program, setExit) => {
     .command('evidence')
     .description('inspect the evidence store (append-only, hash-chained)');
 
-  storeOptions(evidence.command('verify'))
-    .description('recompute every hash and link; name any edited, removed or reordered record')
-    .option('--json', 'print the verification report as JSON')
-    .action(async (opts: StoreFlags & { json?: boolean }) => {
-      const report = await withStore(opts, (s) => s.verify());
-      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else if (report.ok) {
-        process.stdout.write(
-          `evidence intact: ${report.records} records, head ${report.headHash}\n`,
-        );
-      } else {
-        process.stdout.write(`EVIDENCE TAMPERED: ${report.problems.length} problem(s)\n`);
-        for (const p of report.problems) process.stdout.write(`  ${p.problem}: ${p.message}\n`);
-      }
-      setExit(report.ok ? 0 : 1);
+  const verify = storeOptions(evidence.command('verify')).description(
+    'recompute every hash and link; name any edited, removed or reordered record',
+  );
+  addOutputOptions(verify, OUTPUT, { json: 'the verification report as JSON, to stdout or FILE' });
+  verify.action(async (opts: StoreFlags & OutputFlags) => {
+    const outputs = resolveOutputs(opts, OUTPUT);
+    const report = await withStore(opts, (s) => s.verify());
+    await emitOutputs(outputs, 'evidence verify', {
+      json: () => report,
+      text: () =>
+        report.ok
+          ? `evidence intact: ${report.records} records, head ${report.headHash}\n`
+          : `EVIDENCE TAMPERED: ${report.problems.length} problem(s)\n${report.problems
+              .map((p) => `  ${p.problem}: ${p.message}\n`)
+              .join('')}`,
     });
+    setExit(report.ok ? 0 : 1);
+  });
 
-  storeOptions(evidence.command('list'))
+  const list = storeOptions(evidence.command('list'))
     .description('list evidence records in append order')
     .option('--run <id>', 'only records of this run')
-    .option('--kind <kind>', `only records of this kind (${RECORD_KINDS.join(', ')})`)
-    .option('--json', 'print records (with content) as JSON')
-    .action(async (opts: StoreFlags & { run?: string; kind?: string; json?: boolean }) => {
-      if (opts.kind !== undefined && !isRecordKind(opts.kind)) {
-        throw new UserError('E_ARG', `unknown record kind "${opts.kind}"`, {
-          hint: `one of: ${RECORD_KINDS.join(', ')}`,
-        });
-      }
-      const kind = opts.kind;
-      const records = await withStore(opts, async (s) => {
-        const found = await s.list({
-          runId: opts.run,
-          kind: kind !== undefined && isRecordKind(kind) ? kind : undefined,
-        });
-        refuseMalformed(found, s.location);
-        return found;
+    .option('--kind <kind>', `only records of this kind (${RECORD_KINDS.join(', ')})`);
+  addOutputOptions(list, OUTPUT, { json: 'records (with content) as JSON, to stdout or FILE' });
+  list.action(async (opts: StoreFlags & OutputFlags & { run?: string; kind?: string }) => {
+    if (opts.kind !== undefined && !isRecordKind(opts.kind)) {
+      throw new UserError('E_ARG', `unknown record kind "${opts.kind}"`, {
+        hint: `one of: ${RECORD_KINDS.join(', ')}`,
       });
-      if (opts.json) process.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
-      else if (records.length === 0) process.stdout.write('no records\n');
-      else for (const r of records) process.stdout.write(`${line(r)}\n`);
-      setExit(0);
+    }
+    const outputs = resolveOutputs(opts, OUTPUT);
+    const kind = opts.kind;
+    const records = await withStore(opts, async (s) => {
+      const found = await s.list({
+        runId: opts.run,
+        kind: kind !== undefined && isRecordKind(kind) ? kind : undefined,
+      });
+      refuseMalformed(found, s.location);
+      return found;
     });
+    await emitOutputs(outputs, 'evidence list', {
+      json: () => records,
+      text: () =>
+        records.length === 0 ? 'no records\n' : records.map((r) => `${line(r)}\n`).join(''),
+    });
+    setExit(0);
+  });
 
-  storeOptions(evidence.command('runs'))
-    .description('list the runs in the store (a run without a decision record is incomplete)')
-    .option('--json', 'print as JSON')
-    .action(async (opts: StoreFlags & { json?: boolean }) => {
-      const runs = await withStore(opts, (s) => s.runs());
-      if (opts.json) process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-      else
-        for (const r of runs)
-          process.stdout.write(
-            `${r.runId.padEnd(24)} ${String(r.records).padStart(6)} records  ${r.firstAt} .. ${r.lastAt}${
-              r.complete ? '' : '  INCOMPLETE: no decision record (interrupted while recording?)'
-            }\n`,
-          );
-      setExit(0);
+  const runs = storeOptions(evidence.command('runs')).description(
+    'list the runs in the store (a run without a decision record is incomplete)',
+  );
+  addOutputOptions(runs, OUTPUT, { json: 'the runs as JSON, to stdout or FILE' });
+  runs.action(async (opts: StoreFlags & OutputFlags) => {
+    const outputs = resolveOutputs(opts, OUTPUT);
+    const found = await withStore(opts, (s) => s.runs());
+    await emitOutputs(outputs, 'evidence runs', {
+      json: () => found,
+      text: () =>
+        found
+          .map(
+            (r) =>
+              `${r.runId.padEnd(24)} ${String(r.records).padStart(6)} records  ${r.firstAt} .. ${r.lastAt}${
+                r.complete ? '' : '  INCOMPLETE: no decision record (interrupted while recording?)'
+              }\n`,
+          )
+          .join(''),
     });
+    setExit(0);
+  });
 };

@@ -3,6 +3,15 @@ import { UserError } from '../../core/errors.js';
 import { messageType, type Hl7Message } from '../../hl7/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { streamMessageFile } from '../read-messages.js';
+import { openStream, type OutputStream } from '../../report/reporter.js';
+import {
+  addOutputOptions,
+  resolveOutputs,
+  type OutputFlags,
+  type OutputSpec,
+} from '../output-options.js';
+
+const OUTPUT: OutputSpec = { command: 'hl7-inspect', reporters: ['list', 'json'] };
 
 interface FieldView {
   path: string;
@@ -50,47 +59,62 @@ function fieldsOf(msg: Hl7Message): { segment: string; occurrence: number; field
 
 export const register: RegisterCommand = (program: Command, setExit) => {
   const hl7 = program.command('hl7').description('Work with HL7 v2 message files');
-  hl7
+  const inspect = hl7
     .command('inspect')
     .description('Print each message structure with field paths (PID-3[2].1 = value)')
     .argument(
       '<files...>',
       'HL7 v2 files: one message, many (newline, MLLP-framed) or FHS/BHS batches',
-    )
-    .option('--json', 'print JSON instead of text')
-    .action(async (files: string[], opts: { json?: boolean }) => {
-      // Streamed: each message is printed as it is read, so memory holds one message however
-      // large the input; a JSON array is written element by element (same text as one
-      // JSON.stringify(array, null, 2)) and closed even when reading stops with an error.
-      const json = opts.json ? new JsonArrayWriter((s) => process.stdout.write(s)) : undefined;
-      let bad = 0;
-      try {
-        for (const file of files) {
-          for await (const m of streamMessageFile(file)) {
-            if ('kind' in m) {
-              bad++;
-              process.stderr.write(
-                `${file}: skipped ${m.length} bytes at offset ${m.offset} that are not part of a message${m.reason === 'oversized' ? ' (a message over the size cap)' : ''} ("${m.preview}")\n`,
-              );
-              continue;
-            }
-            if (!m.message) {
-              bad++;
-              const e = m.error ?? new UserError('E_HL7_PARSE', 'unreadable');
-              process.stderr.write(
-                `${file} message #${m.index} (offset ${m.offset}): ${e.message}\n`,
-              );
-              continue;
-            }
-            if (json) json.add(inspectJson(file, m.index, m.offset, m.message));
-            else printMessage(file, m.index, m.offset, m.message);
+    );
+  addOutputOptions(inspect, OUTPUT, {
+    json: 'a JSON array of the messages, to stdout (instead of the text) or to FILE',
+  });
+  inspect.action(async (files: string[], opts: OutputFlags) => {
+    // Streamed: each message is written as it is read, so memory holds one message however
+    // large the input; a JSON array is written element by element (same text as one
+    // JSON.stringify(array, null, 2)) and closed even when reading stops with an error.
+    const outputs = resolveOutputs(opts, OUTPUT);
+    const texts: OutputStream[] = [];
+    const jsons: JsonArrayWriter[] = [];
+    const streams: OutputStream[] = [];
+    for (const t of outputs) {
+      const s = openStream(t.to);
+      streams.push(s);
+      if (t.name === 'json') jsons.push(new JsonArrayWriter((x) => s.write(x)));
+      else texts.push(s);
+    }
+    let bad = 0;
+    try {
+      for (const file of files) {
+        for await (const m of streamMessageFile(file)) {
+          if ('kind' in m) {
+            bad++;
+            process.stderr.write(
+              `${file}: skipped ${m.length} bytes at offset ${m.offset} that are not part of a message${m.reason === 'oversized' ? ' (a message over the size cap)' : ''} ("${m.preview}")\n`,
+            );
+            continue;
+          }
+          if (!m.message) {
+            bad++;
+            const e = m.error ?? new UserError('E_HL7_PARSE', 'unreadable');
+            process.stderr.write(
+              `${file} message #${m.index} (offset ${m.offset}): ${e.message}\n`,
+            );
+            continue;
+          }
+          for (const j of jsons) j.add(inspectJson(file, m.index, m.offset, m.message));
+          if (texts.length > 0) {
+            const text = messageText(file, m.index, m.offset, m.message);
+            for (const t of texts) t.write(text);
           }
         }
-      } finally {
-        json?.end();
       }
-      setExit(bad > 0 ? 1 : 0);
-    });
+    } finally {
+      for (const j of jsons) j.end();
+      await Promise.all(streams.map((s) => s.end()));
+    }
+    setExit(bad > 0 ? 1 : 0);
+  });
 };
 
 function inspectJson(file: string, index: number, offset: number, msg: Hl7Message): unknown {
@@ -107,18 +131,18 @@ function inspectJson(file: string, index: number, offset: number, msg: Hl7Messag
   };
 }
 
-function printMessage(file: string, index: number, offset: number, msg: Hl7Message): void {
+function messageText(file: string, index: number, offset: number, msg: Hl7Message): string {
   const t = messageType(msg);
   const segments = fieldsOf(msg);
-  process.stdout.write(
+  const out = [
     `${file} #${index} @${offset}  ${t.code}^${t.trigger}  MSH-10=${msg.get('MSH-10') ?? '(none)'}  v${msg.get('MSH-12') ?? '?'}  ${segments.length} segments\n`,
-  );
-  for (const p of msg.problems) process.stdout.write(`  ! ${p}\n`);
+  ];
+  for (const p of msg.problems) out.push(`  ! ${p}\n`);
   for (const s of segments) {
-    process.stdout.write(`  ${s.occurrence > 1 ? `${s.segment}[${s.occurrence}]` : s.segment}\n`);
-    for (const f of s.fields)
-      process.stdout.write(`    ${f.path.padEnd(18)} ${JSON.stringify(f.value)}\n`);
+    out.push(`  ${s.occurrence > 1 ? `${s.segment}[${s.occurrence}]` : s.segment}\n`);
+    for (const f of s.fields) out.push(`    ${f.path.padEnd(18)} ${JSON.stringify(f.value)}\n`);
   }
+  return out.join('');
 }
 
 /** Writes a JSON array one element at a time, as JSON.stringify(array, null, 2) would. */

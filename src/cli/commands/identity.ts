@@ -6,6 +6,15 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { DEFAULT_THRESHOLD, findDuplicates, loadRoster, type Person } from '../../lint/index.js';
 import type { RegisterCommand } from '../command-types.js';
+import {
+  addOutputOptions,
+  emitOutputs,
+  resolveOutputs,
+  type OutputFlags,
+  type OutputSpec,
+} from '../output-options.js';
+
+const OUTPUT: OutputSpec = { command: 'identity', reporters: ['list', 'json'] };
 
 function label(p: Person): string {
   const name = [p.given, p.family].filter(Boolean).join(' ');
@@ -14,43 +23,41 @@ function label(p: Person): string {
 
 export const register: RegisterCommand = (program: Command, setExit) => {
   const identity = program.command('identity').description('Identity checks on patient rosters');
-  identity
+  const match = identity
     .command('match')
     .description('Find probable duplicate people in a roster CSV')
     .argument('<file>', 'roster CSV with a header row (columns: docs/lint.md#identity-matching)')
-    .option('--json', 'print JSON: {summary, pairs}')
-    .option('--threshold <score>', `match score 0..1 (default ${DEFAULT_THRESHOLD})`)
-    .action((file: string, o: { json?: boolean; threshold?: string }) => {
-      const threshold = o.threshold === undefined ? DEFAULT_THRESHOLD : Number(o.threshold);
-      if (!(threshold >= 0 && threshold <= 1))
-        throw new UserError(
-          'E_OPTION',
-          `--threshold: "${o.threshold}" is not a number from 0 to 1`,
-          { hint: 'e.g. --threshold 0.7' },
-        );
-      const people = loadRoster(file);
-      const { pairs, stats } = findDuplicates(people, { threshold });
-      if (o.json) {
-        const out = {
-          summary: { ...stats, threshold, pairs: pairs.length },
-          pairs: pairs.map((p) => ({
-            a: p.a.id,
-            b: p.b.id,
-            score: Number(p.score.toFixed(3)),
-            agree: p.agree,
-            disagree: p.disagree,
-          })),
-        };
-        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-      } else {
-        for (const p of pairs)
-          process.stdout.write(
-            `${p.score.toFixed(2)}  ${label(p.a)}  ~  ${label(p.b)}\n      agree: ${p.agree.join(', ') || '-'}; disagree: ${p.disagree.join(', ') || '-'}\n`,
-          );
-        process.stdout.write(
-          `${pairs.length} probable duplicate pair(s) among ${stats.records} record(s) (threshold ${threshold}, ${stats.comparisons} comparisons)\n`,
-        );
-      }
-      setExit(pairs.length > 0 ? 1 : 0);
+    .option('--threshold <score>', `match score 0..1 (default ${DEFAULT_THRESHOLD})`);
+  addOutputOptions(match, OUTPUT, { json: 'JSON {summary, pairs}, to stdout or to FILE' });
+  match.action(async (file: string, o: OutputFlags & { threshold?: string }) => {
+    const threshold = o.threshold === undefined ? DEFAULT_THRESHOLD : Number(o.threshold);
+    if (!(threshold >= 0 && threshold <= 1))
+      throw new UserError('E_OPTION', `--threshold: "${o.threshold}" is not a number from 0 to 1`, {
+        hint: 'e.g. --threshold 0.7',
+      });
+    const outputs = resolveOutputs(o, OUTPUT);
+    const people = loadRoster(file);
+    const { pairs, stats } = findDuplicates(people, { threshold });
+    await emitOutputs(outputs, 'identity', {
+      json: () => ({
+        summary: { ...stats, threshold, pairs: pairs.length },
+        pairs: pairs.map((p) => ({
+          a: p.a.id,
+          b: p.b.id,
+          score: Number(p.score.toFixed(3)),
+          agree: p.agree,
+          disagree: p.disagree,
+        })),
+      }),
+      text: () =>
+        pairs
+          .map(
+            (p) =>
+              `${p.score.toFixed(2)}  ${label(p.a)}  ~  ${label(p.b)}\n      agree: ${p.agree.join(', ') || '-'}; disagree: ${p.disagree.join(', ') || '-'}\n`,
+          )
+          .join('') +
+        `${pairs.length} probable duplicate pair(s) among ${stats.records} record(s) (threshold ${threshold}, ${stats.comparisons} comparisons)\n`,
     });
+    setExit(pairs.length > 0 ? 1 : 0);
+  });
 };
