@@ -21,4 +21,15 @@ describe('site listener ACK ids', () => {
     expect(ids(a)).toEqual([`GLL${NOW}1`, `GLL${NOW}2`]);
     expect(ids(b)).toEqual([`GLL${NOW}1`]);
   });
+
+  it('a message over the parse caps is answered AR with its parse error, not filed', async () => {
+    const { site } = await testSite({ clock: () => NOW });
+    const wide = big.replace('BIG1', 'WIDE1').replace(/NTE.*\r$/, `ZZZ${'|'.repeat(20_000)}\r`);
+    const [ack] = await rawExchange(site.mllp.port, [wide]);
+    const a = Hl7Message.parse(ack!);
+    expect(a.get('MSA-1')).toBe('AR');
+    expect(a.get('MSA-2')).toBe('WIDE1');
+    expect(a.get('ERR-8')).toMatch(/has more than 10000 fields/);
+    expect(a.get('MSH-10')).toBe(`GLL${NOW}1`);
+  });
 });

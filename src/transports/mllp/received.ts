@@ -69,8 +69,13 @@ export class Received implements IncomingMessage {
     this.error = e;
   }
 
-  /** What an ACK echoes from this message; undefined when it cannot be parsed. */
+  /**
+   * What an ACK echoes from this message; undefined when it cannot be parsed. Read from the
+   * header alone unless the message was parsed already and failed (a header can be readable
+   * while the rest passes a parse cap, decision 013): then undefined, so the answer is AR.
+   */
   ackHeader(): AckHeader | undefined {
+    if (this.parsed && this.error) return undefined;
     if (this.header === undefined) {
       this.header = readAckHeader(this.text) ?? null;
     }
