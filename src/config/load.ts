@@ -6,6 +6,12 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { parseYamlText, readTextFile } from '../inputs/yaml.js';
+import {
+  checkConfigFileSize,
+  checkConfigNotEmpty,
+  checkConfigStrings,
+  checkConfigTextSize,
+} from './limits.js';
 import { ConfigError, describeIssues } from './problems.js';
 import { configSchema, type GoliveConfig } from './schema.js';
 
@@ -28,9 +34,14 @@ export function defaultConfig(): GoliveConfig {
  * own line and column, in plain words (problems.ts).
  */
 function validate(text: string, file: string): GoliveConfig {
+  checkConfigTextSize(Buffer.byteLength(text), file);
   const { data, doc, lines } = parseYamlText(text, file);
+  checkConfigStrings(doc, lines, file);
   const parsed = configSchema.safeParse(data ?? {});
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    checkConfigNotEmpty(doc, data, file);
+    return parsed.data;
+  }
   throw new ConfigError(
     file,
     describeIssues(parsed.error.issues, { file, doc, lines, data: data ?? {} }, configSchema),
@@ -39,6 +50,7 @@ function validate(text: string, file: string): GoliveConfig {
 
 /** Read and validate golive.yaml, then apply environment overrides. */
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  checkConfigFileSize(file);
   const value = validate(readTextFile(file), file);
   return { config: applyEnv(value, env), file, baseDir: dirname(resolve(file)) };
 }

@@ -10,6 +10,7 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } fr
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { durationSchema } from './duration.js';
+import { CONFIG_LIMITS } from './limits.js';
 
 export interface ConfigProblem {
   /** Dot-path of the key (`site.criticalResultDeadline`, `review.handoffs[0].to`). */
@@ -17,6 +18,8 @@ export interface ConfigProblem {
   line: number;
   col: number;
   message: string;
+  /** On the last entry of a long list: how many problems it stands for (not described one by one). */
+  more?: number;
 }
 
 /** Where the problems were found: the parsed document with its line index, and the data. */
@@ -205,7 +208,9 @@ function problemsOf(
   });
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => {
+      // Bounded: a file of 90,000 unknown keys is described by its first ones (each is located
+      // by a scan of its mapping), and describeIssues says how many more there were.
+      return issue.keys.slice(0, CONFIG_LIMITS.maxProblemsListed).map((key) => {
         const known = knownKeysAt(root, path);
         const guess = suggestKey(key, known);
         const tail = guess
@@ -290,7 +295,9 @@ export function describeIssues(
   root: z.ZodType,
 ): ConfigProblem[] {
   const seen = new Set<string>();
-  return issues
+  const max = CONFIG_LIMITS.maxProblemsListed;
+  const described = issues
+    .slice(0, max)
     .flatMap((i) => problemsOf(i, src, root))
     .filter((p) => {
       const k = `${p.line}:${p.col}:${p.path}:${p.message}`;
@@ -298,7 +305,24 @@ export function describeIssues(
       seen.add(k);
       return true;
     })
-    .sort((a, b) => a.line - b.line || a.col - b.col);
+    .sort((a, b) => a.line - b.line || a.col - b.col)
+    .slice(0, max);
+  // What was not described is still counted, so a huge file is not mistaken for a small mistake.
+  const total = issues.reduce(
+    (n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 1),
+    0,
+  );
+  if (total > described.length) {
+    const last = described[described.length - 1];
+    described.push({
+      path: '(more)',
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      message: `${total - described.length} more problem(s) not described: fix these first`,
+      more: total - described.length,
+    });
+  }
+  return described;
 }
 
 const HINT =
@@ -328,6 +352,7 @@ export class ConfigError extends UserError {
     const lines = this.problems.map(
       (p) => `  ${this.file}:${p.line}:${p.col} ${p.path}: ${p.message}`,
     );
-    return `error ${this.code}: ${this.file}: ${this.problems.length} problems\n${lines.join('\n')}\n  hint: ${this.hint}`;
+    const total = this.problems.reduce((n, p) => n + (p.more ?? 1), 0);
+    return `error ${this.code}: ${this.file}: ${total} problems\n${lines.join('\n')}\n  hint: ${this.hint}`;
   }
 }

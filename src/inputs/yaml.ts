@@ -4,7 +4,16 @@
  * Refused safely: alias bombs (maxAliasCount), duplicate keys, prototype keys, deep nesting.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
@@ -75,14 +84,41 @@ function checkDepthAndKeys(value: unknown, file: string, path: PropertyKey[], de
   }
 }
 
+/** The first key written twice in one mapping (scalar keys compared by value), as a parse error. */
+function duplicateKey(doc: Document): { code: string; message: string; pos: [number] } | undefined {
+  let found: { code: string; message: string; pos: [number] } | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const keys = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = pair.key.value;
+        if (keys.has(k)) {
+          found = {
+            code: 'DUPLICATE_KEY',
+            message: `Map keys must be unique: "${String(k).slice(0, 80)}" appears twice`,
+            pos: [pair.key.range?.[0] ?? 0],
+          };
+          return visit.BREAK;
+        }
+        keys.add(k);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Parse YAML text (no schema). Throws UserError on syntax errors, with line and column. */
 export function parseYamlText(
   text: string,
   file: string,
 ): { data: unknown; doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const err = doc.errors[0];
+  // Duplicate keys are found by duplicateKey (one Set per mapping): the library's own check
+  // (uniqueKeys) compares every key with every other, minutes for a mapping of 90,000 keys.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const err = doc.errors[0] ?? duplicateKey(doc);
   if (err) {
     const pos = lines.linePos(err.pos[0]);
     const dup = err.code === 'DUPLICATE_KEY';
