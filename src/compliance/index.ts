@@ -26,6 +26,7 @@ export function reviewAccessFiles(
   const loaded = loadAccessFiles(files);
   return reviewAccess(loaded.inputs, {
     now: opts.now,
+    source: files.accounts,
     policy: { ...loaded.policy, ...opts.policy },
   });
 }
@@ -41,7 +42,10 @@ export function reviewRegisterFiles(files: RegisterFiles, opts: { now: Date }): 
   const devices = files.devices ? loadDevices(files.devices) : undefined;
   const changes = files.changes ? loadChanges(files.changes, files.validations) : undefined;
   const out: CheckResult[] = [];
-  if (devices) out.push(reviewDevices(devices, opts));
-  if (changes) out.push(reviewChanges(changes.changes, changes.validations, opts));
+  if (devices) out.push(reviewDevices(devices, { ...opts, source: files.devices }));
+  if (changes)
+    out.push(
+      reviewChanges(changes.changes, changes.validations, { ...opts, source: files.changes }),
+    );
   return out;
 }

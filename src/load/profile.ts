@@ -12,7 +12,13 @@ import { lookupFields } from './end-to-end.js';
 import { scheduleOf } from './schedule.js';
 import { profileSchema, type Profile } from './profile-schema.js';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './templates.js';
-import { METRICS, parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds.js';
+import {
+  METRICS,
+  parseThreshold,
+  ThresholdSyntaxError,
+  withDefaultThresholds,
+  type Threshold,
+} from './thresholds.js';
 
 export interface LoadedProfile {
   profile: Profile;
@@ -155,7 +161,7 @@ function check(y: LoadedYaml<Profile>): LoadedProfile {
       'e.g. DiagnosticReport?identifier={{OBR-3.1}}',
     );
   }
-  return { profile: p, file: y.file, thresholds, templates };
+  return { profile: p, file: y.file, thresholds: withDefaultThresholds(thresholds), templates };
 }
 
 function needsOf(metric: string): 'e2e' | 'users' | 'failover' | undefined {

@@ -94,6 +94,8 @@ export interface Threshold {
   op: Operator;
   /** In milliseconds for time metrics; a fraction (0..1) for rates given with %. */
   value: number;
+  /** Added by golive (DEFAULT_THRESHOLDS), not written in the profile. */
+  isDefault?: boolean;
 }
 
 export class ThresholdSyntaxError extends Error {
@@ -197,6 +199,27 @@ export interface MetricSource {
   value(metric: string): number | undefined;
 }
 
+/**
+ * Thresholds every profile has unless it sets the metric itself: the load's own accounting.
+ * An iteration the generator could not start is load that was planned and never applied, so a
+ * run that dropped any did not show the target carries the profile (fail-closed). A profile
+ * that accepts some writes its own, e.g. `dropped_iterations: ['rate<1%']`.
+ */
+export const DEFAULT_THRESHOLDS: Readonly<Record<string, readonly string[]>> = {
+  dropped_iterations: ['count==0'],
+};
+
+/** The profile's thresholds plus each default whose metric the profile does not set. */
+export function withDefaultThresholds(own: readonly Threshold[]): Threshold[] {
+  const set = new Set(own.map((t) => t.metric));
+  const defaults = Object.entries(DEFAULT_THRESHOLDS)
+    .filter(([metric]) => !set.has(metric))
+    .flatMap(([metric, exprs]) =>
+      exprs.map((e) => ({ ...parseThreshold(metric, e), isDefault: true })),
+    );
+  return [...own, ...defaults];
+}
+
 export function compare(actual: number, op: Operator, expected: number): boolean {
   switch (op) {
     case '<':
@@ -236,7 +259,7 @@ export function evaluateThresholds(
     const measured = actual !== undefined && Number.isFinite(actual);
     return {
       metric: t.metric,
-      expression: t.expression,
+      expression: t.isDefault ? `${t.expression} (golive default)` : t.expression,
       ok,
       actual: measured ? actual! : 0,
       measured,

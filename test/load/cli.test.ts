@@ -71,7 +71,9 @@ describe('golive load', () => {
     const results = JSON.parse(readFileSync(json, 'utf8')) as CheckResult[];
     expect(results[0]).toMatchObject({ check: 'load.small', kind: 'load', outcome: 'pass' });
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testsuite name="load\.small" id="0" tests="2" failures="0" errors="0"/);
+    // The profile's threshold, the default one on dropped iterations, and the run itself.
+    expect(xml).toMatch(/<testsuite name="load\.small" id="0" tests="3" failures="0" errors="0"/);
+    expect(xml).toMatch(/name="dropped_iterations count==0 \(golive default\)"/);
     expect(xml).toMatch(/name="ack_latency p\(99\)&lt;5s"/);
   }, 30_000);
 

@@ -36,7 +36,11 @@ function errorOf(text: string): UserError {
 describe('load profiles', () => {
   it('loads a good profile and the built-in peak profile', () => {
     const lp = loadProfileText(GOOD);
-    expect(lp.thresholds).toHaveLength(1);
+    expect(lp.thresholds.filter((t) => !t.isDefault)).toHaveLength(1);
+    // The load's own accounting is always judged: dropped iterations break it by default.
+    expect(lp.thresholds.filter((t) => t.isDefault).map((t) => t.metric)).toEqual([
+      'dropped_iterations',
+    ]);
     expect(lp.profile.executors.steady).toMatchObject({
       connections: 1,
       maxInFlight: 1000,

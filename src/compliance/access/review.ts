@@ -5,7 +5,7 @@
  */
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding } from '../../core/finding.js';
-import { buildResult } from '../../core/check-result.js';
+import { buildResult, errorResult } from '../../core/check-result.js';
 import { daysBetween, endOf } from '../../inputs/fields.js';
 import { cell, type TableRow } from '../../inputs/table.js';
 import {
@@ -27,6 +27,8 @@ export interface AccessInputs {
 export interface AccessOptions {
   now: Date;
   policy?: Partial<AccessPolicy>;
+  /** The accounts file, named when the register is empty. */
+  source?: string;
 }
 
 type Acc = TableRow<AccountRow>;
@@ -58,6 +60,57 @@ function granted(a: AccountRow, roles: Map<string, RoleRow>): Map<string, string
     for (const p of roles.get(r)?.permissions ?? []) out.set(p, [...(out.get(p) ?? []), r]);
   }
   return out;
+}
+
+const ROLES_DUTIES = {
+  check: 'compliance.access.roles-duties',
+  kind: 'access',
+  title: 'Access review: roles, duties and personal accounts',
+  domain: 'compliance',
+  criteria: ['compliance.roles-duties'],
+} as const;
+
+const SERVICE_VENDOR = {
+  check: 'compliance.access.service-vendor',
+  kind: 'access',
+  title: 'Access review: service and vendor accounts',
+  domain: 'compliance',
+  criteria: ['compliance.service-vendor-accounts'],
+} as const;
+
+/**
+ * Nothing to review is no evidence (fail-closed): an accounts register with no rows, or with no
+ * active account, cannot show that access is right; one without a service or vendor account
+ * cannot show that the interfaces' own accounts are controlled. Such results are `error` (the
+ * review's inconclusive) with the reason, never "All 0 accounts" passing.
+ */
+function nothingToReview(inputs: AccessInputs, opts: AccessOptions): CheckResult[] | undefined {
+  const from = opts.source ? ` (${opts.source})` : '';
+  const spec = (s: typeof ROLES_DUTIES | typeof SERVICE_VENDOR) => ({
+    ...s,
+    criteria: [...s.criteria],
+    now: opts.now,
+  });
+  if (inputs.accounts.length === 0) {
+    const why = `the accounts register${from} has no rows: an empty register is no evidence. List every account that can reach the integration.`;
+    return [errorResult(spec(ROLES_DUTIES), why), errorResult(spec(SERVICE_VENDOR), why)];
+  }
+  const out: CheckResult[] = [];
+  if (!inputs.accounts.some((a) => a.value.active))
+    out.push(
+      errorResult(
+        spec(ROLES_DUTIES),
+        `the accounts register${from} lists no active account: there is no access to review (an inactive-only register is no evidence).`,
+      ),
+    );
+  if (!inputs.accounts.some((a) => a.value.kind === 'service' || a.value.kind === 'vendor'))
+    out.push(
+      errorResult(
+        spec(SERVICE_VENDOR),
+        `the accounts register${from} lists no service or vendor account: the accounts the interfaces run under (kind service) must be listed to be reviewed.`,
+      ),
+    );
+  return out.length > 0 ? out : undefined;
 }
 
 function rolesDuties(inputs: AccessInputs, policy: AccessPolicy, now: Date): CheckResult {
@@ -318,5 +371,10 @@ function serviceVendor(inputs: AccessInputs, policy: AccessPolicy, now: Date): C
 /** The access review, as two results: compliance.roles-duties and compliance.service-vendor-accounts. */
 export function reviewAccess(inputs: AccessInputs, opts: AccessOptions): CheckResult[] {
   const policy = { ...DEFAULT_ACCESS_POLICY, ...opts.policy };
-  return [rolesDuties(inputs, policy, opts.now), serviceVendor(inputs, policy, opts.now)];
+  const empty = nothingToReview(inputs, opts);
+  const byCheck = (check: string) => empty?.find((r) => r.check === check);
+  return [
+    byCheck(ROLES_DUTIES.check) ?? rolesDuties(inputs, policy, opts.now),
+    byCheck(SERVICE_VENDOR.check) ?? serviceVendor(inputs, policy, opts.now),
+  ];
 }

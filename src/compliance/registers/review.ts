@@ -6,7 +6,7 @@
  */
 import type { CheckResult } from '../../core/evidence.js';
 import type { Finding, Location } from '../../core/finding.js';
-import { buildResult, pct } from '../../core/check-result.js';
+import { buildResult, errorResult, pct } from '../../core/check-result.js';
 import { endOf } from '../../inputs/fields.js';
 import { cell, type TableRow } from '../../inputs/table.js';
 import type { ChangeRow, DeviceRow, ValidationRow } from './schema.js';
@@ -55,7 +55,38 @@ function f(
   };
 }
 
-export function reviewDevices(devices: TableRow<DeviceRow>[], opts: { now: Date }): CheckResult {
+/**
+ * An empty register (a header and no rows) is no evidence: the check cannot be evaluated
+ * (outcome error, the review's inconclusive), never "All 0 ... pass" (fail-closed).
+ */
+export function emptyRegister(
+  spec: Parameters<typeof errorResult>[0],
+  what: string,
+  source: string | undefined,
+): CheckResult {
+  return errorResult(
+    spec,
+    `${what}${source ? ` (${source})` : ''} has no rows: an empty register is no evidence. List the entries, or leave the register out so the criterion stays not evidenced.`,
+  );
+}
+
+export function reviewDevices(
+  devices: TableRow<DeviceRow>[],
+  opts: { now: Date; source?: string },
+): CheckResult {
+  if (devices.length === 0)
+    return emptyRegister(
+      {
+        check: 'compliance.registers.devices',
+        kind: 'registers',
+        title: 'Connected-device inventory: cybersecurity controls',
+        domain: 'compliance',
+        criteria: ['compliance.device-security'],
+        now: opts.now,
+      },
+      'the device register',
+      opts.source,
+    );
   const findings: Finding[] = [];
   let complete = 0;
   for (const d of devices) {
@@ -146,8 +177,21 @@ function validationsFor(
 export function reviewChanges(
   changes: TableRow<ChangeRow>[],
   validations: TableRow<ValidationRow>[],
-  opts: { now: Date },
+  opts: { now: Date; source?: string },
 ): CheckResult {
+  if (changes.length === 0)
+    return emptyRegister(
+      {
+        check: 'compliance.registers.changes',
+        kind: 'registers',
+        title: 'Interface change control: approvals, owners, site validation',
+        domain: 'compliance',
+        criteria: ['compliance.change-control'],
+        now: opts.now,
+      },
+      'the change register',
+      opts.source,
+    );
   const findings: Finding[] = [];
   const byId = new Map(validations.map((v) => [v.value.id, v]));
   let ok = 0;
