@@ -15,6 +15,7 @@ import {
 import {
   alignColumns,
   displayWidth,
+  fitLine,
   padDisplay,
   painter,
   type Paint,
@@ -28,6 +29,11 @@ export interface ConsoleOptions {
   reportPaths?: Partial<ReportPaths>;
   /** Maximum open criteria listed before "... and N more". Default 20. */
   maxOpen?: number;
+  /**
+   * Width of the terminal the summary is printed on: a question line wider than it puts its
+   * answer's summary on a line of its own. Default: no limit (files, pipes).
+   */
+  columns?: number;
   /** The evidence store the run was recorded in, listed last with the reports. */
   evidence?: { path: string; runId: string };
 }
@@ -73,15 +79,27 @@ export function renderConsoleSummary(input: ReportInput, opts: ConsoleOptions): 
   const p = painter(opts.color);
   const { review, run } = input;
   const lines: string[] = [];
-  lines.push(p(`Go-live review of ${t(run.target)}`, 'bold') + p(`  (run ${t(run.id)})`, 'dim'));
+  const cols = opts.columns;
+  const heading = `Go-live review of ${t(run.target)}`;
+  const runId = `  (run ${t(run.id)})`;
+  if (cols !== undefined && displayWidth(heading + runId) > cols)
+    lines.push(p(heading, 'bold'), p(fitLine(runId, cols), 'dim'));
+  else lines.push(p(heading, 'bold') + p(runId, 'dim'));
   lines.push('');
 
   const qWidth = Math.max(0, ...review.questions.map((q) => displayWidth(t(q.question))));
   for (const q of review.questions) {
     const [label, style] = ANSWER[q.answer];
-    lines.push(
-      `  ${p(label, style, 'bold')}  ${pad(t(q.question), qWidth)}  ${p(t(tidyText(q.summary)), 'dim')}`,
-    );
+    const question = t(q.question);
+    const summary = t(tidyText(q.summary));
+    const oneLine = `  ${label}  ${pad(question, qWidth)}  ${summary}`;
+    if (cols !== undefined && displayWidth(oneLine) > cols) {
+      // Too wide for the terminal: the answer's summary goes on a line of its own, both cut.
+      lines.push(`  ${p(label, style, 'bold')}  ${fitLine(question, cols - 10)}`);
+      lines.push(p(fitLine(`${' '.repeat(10)}${summary}`, cols), 'dim'));
+    } else {
+      lines.push(`  ${p(label, style, 'bold')}  ${pad(question, qWidth)}  ${p(summary, 'dim')}`);
+    }
   }
   lines.push('');
 

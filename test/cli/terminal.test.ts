@@ -377,6 +377,20 @@ describe('console summary: the verdict block ends it', () => {
     ]);
   });
 
+  it('on a terminal of 80 columns the questions and the heading fit it', () => {
+    const out = renderConsoleSummary(fixtureInput(), { color: true, columns: 80 });
+    const lines = out.split('\n');
+    const questions = lines.filter((l) =>
+      /^ {2}\S+ +(YES|NO|PARTLY)|^ {2}(YES|NO|PARTLY)/.test(stripAnsi(l)),
+    );
+    expect(questions.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines.slice(
+      0,
+      lines.findIndex((x) => x.includes('Open criteria')),
+    ))
+      expect(displayWidth(l)).toBeLessThanOrEqual(80);
+  });
+
   it('CONDITIONAL GO lists its conditions with owners and due dates', () => {
     const input = fixtureInput();
     input.review.decision = 'CONDITIONAL_GO';

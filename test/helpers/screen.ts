@@ -8,8 +8,10 @@ import xterm from '@xterm/headless';
 export interface Screen {
   /** Every line of the scroll-back and the screen, trailing spaces trimmed. */
   lines: string[];
-  /** Lines that are the continuation of the line before (the terminal wrapped it). */
+  /** How many lines are the continuation of the line before (the terminal wrapped it). */
   wrapped: number;
+  /** Their indices in `lines`. */
+  wrappedAt: number[];
 }
 
 export async function screenOf(
@@ -26,16 +28,16 @@ export async function screenOf(
   await new Promise<void>((r) => term.write(output, r));
   const buf = term.buffer.active;
   const lines: string[] = [];
-  let wrapped = 0;
+  const wrappedAt: number[] = [];
   for (let i = 0; i < buf.length; i++) {
     const line = buf.getLine(i);
     if (!line) continue;
-    if (line.isWrapped) wrapped++;
+    if (line.isWrapped) wrappedAt.push(lines.length);
     lines.push(line.translateToString(true));
   }
   term.dispose();
   while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-  return { lines, wrapped };
+  return { lines, wrapped: wrappedAt.length, wrappedAt };
 }
 
 /** Escape sequences removed: the text a pipe would show. */

@@ -36,6 +36,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       process.stdout.write(
         `\n${renderConsoleSummary(decided.input, {
           color: useColour(),
+          ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
           reportPaths: decided.reports,
           evidence: { path: decided.evidencePath, runId: decided.runId },
         })}`,

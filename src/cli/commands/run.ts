@@ -101,6 +101,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       process.stdout.write(
         `\n${renderConsoleSummary(result.input, {
           color: useColour(),
+          ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
           reportPaths: result.reports,
           evidence: { path: result.evidencePath, runId: result.runId },
         })}`,
