@@ -49,35 +49,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '64MiB',
     )
     .action(async (opts: ListenOpts) => {
-      const ackCode = opts.ack.toUpperCase();
-      if (ackCode !== 'AA' && ackCode !== 'AE' && ackCode !== 'AR') {
-        throw new UserError('E_OPTION', `--ack "${opts.ack}" is not AA, AE or AR`, {
-          hint: 'use --ack AA (accept), AE (error) or AR (reject)',
-        });
-      }
+      const ackCode = ackCodeOf(opts.ack);
       const port = parsePort(opts.port);
       const stopAfter = opts.count ? parsePositiveInt(opts.count, '--count') : Infinity;
-      // The listener's caps (docs/decisions/013-bounded-readers.md, Limits).
-      const caps = {
-        maxConnections: positiveInt(opts.maxConnections, '--max-connections'),
-        maxFrameBytes: byteSize(opts.maxMessageBytes, '--max-message-bytes', 1024),
-        maxPartialBytes: byteSize(opts.partialBudget, '--partial-budget', 1024),
-      };
-      let out: WriteStream | undefined;
-      if (opts.out) {
-        out = createWriteStream(opts.out, { flags: 'a' });
-        await new Promise<void>((resolve, reject) => {
-          out!.once('open', () => resolve());
-          out!.once('error', (e) =>
-            reject(
-              new UserError('E_FILE', `cannot write (${(e as NodeJS.ErrnoException).code})`, {
-                location: { file: opts.out },
-                hint: 'check the folder exists and is writable',
-              }),
-            ),
-          );
-        });
-      }
+      const caps = capsOf(opts);
+      const out = opts.out ? await openOut(opts.out) : undefined;
       // ACK MSH-10: the listener's own count (ACK<now><n>); one listener per process here.
       const listener = await startMllpListener({ host: opts.host, port, ackCode, ...caps });
       process.stdout.write(
@@ -115,3 +91,39 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       setExit(0);
     });
 };
+
+function ackCodeOf(value: string): 'AA' | 'AE' | 'AR' {
+  const ackCode = value.toUpperCase();
+  if (ackCode !== 'AA' && ackCode !== 'AE' && ackCode !== 'AR') {
+    throw new UserError('E_OPTION', `--ack "${value}" is not AA, AE or AR`, {
+      hint: 'use --ack AA (accept), AE (error) or AR (reject)',
+    });
+  }
+  return ackCode;
+}
+
+/** The listener's caps (docs/decisions/013-bounded-readers.md, Limits). */
+function capsOf(opts: ListenOpts) {
+  return {
+    maxConnections: positiveInt(opts.maxConnections, '--max-connections'),
+    maxFrameBytes: byteSize(opts.maxMessageBytes, '--max-message-bytes', 1024),
+    maxPartialBytes: byteSize(opts.partialBudget, '--partial-budget', 1024),
+  };
+}
+
+/** The capture file, opened for appending (E_FILE when it cannot be). */
+async function openOut(file: string): Promise<WriteStream> {
+  const out = createWriteStream(file, { flags: 'a' });
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (e) =>
+      reject(
+        new UserError('E_FILE', `cannot write (${(e as NodeJS.ErrnoException).code})`, {
+          location: { file },
+          hint: 'check the folder exists and is writable',
+        }),
+      ),
+    );
+  });
+  return out;
+}
