@@ -96,7 +96,7 @@ describe('parse bounds', () => {
 
   it('lint reports such a message as unparseable and reads the next one', () => {
     const text = `${MSH}\rZZZ${'|'.repeat(200_000)}\n${MSH.replace('C1', 'C2')}\rPID|1\n`;
-    const r = lintText(text, {});
+    const r = lintText(text, { nowMs: Date.UTC(2026, 2, 28) });
     expect(r.summary.messages).toBe(2);
     expect(r.summary.unparseable).toBe(1);
     expect(r.summary.byRule['structure.unparseable']).toBe(1);
