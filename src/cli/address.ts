@@ -21,13 +21,3 @@ export function parsePort(value: string, what = '--port'): number {
   }
   return n;
 }
-
-export function parsePositiveInt(value: string, what: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new UserError('E_OPTION', `${what} "${value}" is not a whole number`, {
-      hint: `give ${what} as a number, e.g. 5000`,
-    });
-  }
-  return n;
-}

@@ -38,13 +38,24 @@ export function resolveNow(
   return new Date(w.ms);
 }
 
-export function positiveInt(value: string, option: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UserError('E_OPTION', `${option}: "${value}" is not a positive whole number`, {
-      hint: `give ${option} as a whole number above 0, e.g. ${option} 10`,
-    });
+/**
+ * A whole number of at least `min` (default 0). `example` is a value that makes sense for this
+ * option (`--concurrency` 4, `--timeout` 10000): the hint of a bad value shows it.
+ */
+export function wholeNumber(value: string, option: string, example: string, min = 0): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < min)
+    throw new UserError(
+      'E_OPTION',
+      `${option}: "${value}" is not a ${min === 1 ? 'positive whole number' : min > 0 ? `whole number of at least ${min}` : 'whole number'}`,
+      { hint: `e.g. ${option} ${example}` },
+    );
   return n;
+}
+
+/** A whole number above 0; `example` as for `wholeNumber`. */
+export function positiveInt(value: string, option: string, example: string): number {
+  return wholeNumber(value, option, example, 1);
 }
 
 /**
@@ -65,9 +76,12 @@ export function byteSize(value: string, option: string, min = 1): number {
   return Math.floor(size);
 }
 
-export function percent(value: string, option: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 100)
-    throw new UserError('E_OPTION', `${option}: "${value}" is not a percentage (0-100)`);
+/** A percentage from 0 to 100; `example` as for `wholeNumber`. */
+export function percent(value: string, option: string, example: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100)
+    throw new UserError('E_OPTION', `${option}: "${value}" is not a percentage (0-100)`, {
+      hint: `give a number from 0 to 100 without the % sign, e.g. ${option} ${example}`,
+    });
   return n;
 }

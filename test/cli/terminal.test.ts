@@ -21,6 +21,8 @@ import {
   fitWithSuffix,
 } from '../../src/report/terminal.js';
 import { fixtureInput } from '../report/fixture.js';
+import { percent, positiveInt, wholeNumber } from '../../src/cli/options.js';
+import { UserError } from '../../src/core/errors.js';
 import { screenOf, stripAnsi } from '../helpers/screen.js';
 
 /** A terminal 80 columns wide that keeps every write. */
@@ -397,5 +399,28 @@ describe('console summary: the verdict block ends it', () => {
     const out = renderConsoleSummary(input, { color: false });
     if (input.review.conditions.length > 0) expect(out).toMatch(/Conditions \(\d+\):/);
     expect(out).toContain('  Decision: CONDITIONAL GO\n');
+  });
+});
+
+describe('option errors: a hint that fits the option', () => {
+  const hintOf = (f: () => unknown): string | undefined => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).code).toBe('E_OPTION');
+      return (e as UserError).hint;
+    }
+    throw new Error('no error');
+  };
+
+  it('each option shows its own example value', () => {
+    expect(hintOf(() => positiveInt('abc', '--concurrency', '4'))).toBe('e.g. --concurrency 4');
+    expect(hintOf(() => positiveInt('0', '--concurrency', '4'))).toBe('e.g. --concurrency 4');
+    expect(hintOf(() => wholeNumber('10s', '--timeout', '10000'))).toBe('e.g. --timeout 10000');
+    expect(hintOf(() => wholeNumber('', '--retries', '2'))).toBe('e.g. --retries 2');
+    expect(hintOf(() => percent('90%', '--threshold', '90'))).toMatch(/e\.g\. --threshold 90$/);
+    expect(wholeNumber('0', '--retries', '2')).toBe(0);
+    expect(positiveInt('12', '--concurrency', '4')).toBe(12);
   });
 });

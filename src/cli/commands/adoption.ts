@@ -62,7 +62,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
             ...(o.signals ? { signals: o.signals } : {}),
             ...(o.roster ? { roster: o.roster, plan: o.plan } : {}),
           },
-          { now, thresholdPct: percent(o.threshold, '--threshold') },
+          { now, thresholdPct: percent(o.threshold, '--threshold', '90') },
         );
         await emit(results, outputs, 'adoption', setExit);
       },

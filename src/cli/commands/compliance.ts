@@ -173,10 +173,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const { outputs, now } = findingsSetup(o, 'compliance-access');
       const policy = {
         ...(o.dormantDays
-          ? { dormantAfterDays: positiveInt(o.dormantDays, '--dormant-days') }
+          ? { dormantAfterDays: positiveInt(o.dormantDays, '--dormant-days', '90') }
           : {}),
         ...(o.rotationDays
-          ? { rotationMaxDays: positiveInt(o.rotationDays, '--rotation-days') }
+          ? { rotationMaxDays: positiveInt(o.rotationDays, '--rotation-days', '365') }
           : {}),
       };
       const results = reviewAccessFiles(

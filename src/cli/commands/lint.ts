@@ -25,6 +25,7 @@ import {
   type LintConfig,
 } from '../../lint/index.js';
 import type { RegisterCommand } from '../command-types.js';
+import { useColour } from '../../report/terminal.js';
 
 interface LintOpts {
   config?: string;
@@ -156,7 +157,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       progress.done();
       const written = o.writeBaseline ? baselineOf(result, inputs) : undefined;
       if (o.writeBaseline && written) writeBaseline(o.writeBaseline, formatBaseline(written));
-      const colour = o.color ?? (!o.output && process.stdout.isTTY === true);
+      const colour = o.color ?? (!o.output && useColour());
       const out =
         o.format === 'json'
           ? `${JSON.stringify(toJsonReport(result, inputs), null, 2)}\n`

@@ -9,8 +9,8 @@ import {
 } from '../../transports/mllp/index.js';
 import { UserError } from '../../core/errors.js';
 import type { RegisterCommand } from '../command-types.js';
-import { parsePort, parsePositiveInt } from '../address.js';
-import { byteSize, positiveInt } from '../options.js';
+import { parsePort } from '../address.js';
+import { byteSize, positiveInt, wholeNumber } from '../options.js';
 
 interface ListenOpts {
   port: string;
@@ -51,7 +51,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .action(async (opts: ListenOpts) => {
       const ackCode = ackCodeOf(opts.ack);
       const port = parsePort(opts.port);
-      const stopAfter = opts.count ? parsePositiveInt(opts.count, '--count') : Infinity;
+      const stopAfter = opts.count ? wholeNumber(opts.count, '--count', '100', 1) : Infinity;
       const caps = capsOf(opts);
       const out = opts.out ? await openOut(opts.out) : undefined;
       // ACK MSH-10: the listener's own count (ACK<now><n>); one listener per process here.
@@ -105,7 +105,7 @@ function ackCodeOf(value: string): 'AA' | 'AE' | 'AR' {
 /** The listener's caps (docs/decisions/013-bounded-readers.md, Limits). */
 function capsOf(opts: ListenOpts) {
   return {
-    maxConnections: positiveInt(opts.maxConnections, '--max-connections'),
+    maxConnections: positiveInt(opts.maxConnections, '--max-connections', '256'),
     maxFrameBytes: byteSize(opts.maxMessageBytes, '--max-message-bytes', 1024),
     maxPartialBytes: byteSize(opts.partialBudget, '--partial-budget', 1024),
   };

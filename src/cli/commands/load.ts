@@ -94,7 +94,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           `embedded site: mllp ${site.mllp.host}:${site.mllp.port}, fhir ${site.fhirBase}${faults.length ? `, faults ${faults.join(',')}` : ''}\n`,
         );
       }
-      const view = new LiveView(process.stderr);
+      const view = new LiveView(process.stderr, { profile: lp.profile });
       let results: CheckResult[];
       try {
         results = await runLoadProfile({ profile: lp, target, onProgress: (p) => view.update(p) });

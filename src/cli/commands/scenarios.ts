@@ -16,12 +16,13 @@ import {
   templateStoreFor,
   type ManualPrompt,
 } from '../../scenarios/index.js';
-import { createProgress } from '../../scenarios/progress.js';
+import { createProgress, formatScenarioList } from '../../scenarios/progress.js';
+import { useColour } from '../../report/terminal.js';
 import { buildJson, buildJunit } from '../../scenarios/output.js';
 import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
-import { parsePositiveInt } from '../address.js';
+import { positiveInt } from '../options.js';
 
 interface RunOpts {
   config?: string;
@@ -77,12 +78,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         );
         return;
       }
-      const w = Math.max(...rows.map((r) => r.id.length));
-      for (const r of rows) {
-        process.stdout.write(
-          `${r.id.padEnd(w)}  ${r.domain.padEnd(8)} ${r.severity.padEnd(7)} ${r.title}\n`,
-        );
-      }
+      process.stdout.write(formatScenarioList(rows));
     });
 
   cmd
@@ -121,7 +117,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         });
       }
       const concurrency = opts.concurrency
-        ? parsePositiveInt(opts.concurrency, '--concurrency')
+        ? positiveInt(opts.concurrency, '--concurrency', '4')
         : config.scenarios.concurrency;
       if (concurrency < 1) throw new UserError('E_OPTION', '--concurrency must be at least 1');
       const templates = templateStoreFor(loaded);
@@ -145,9 +141,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const startedAt = new Date().toISOString();
       let targetName = '';
       const progress = createProgress({
-        write: (s) => process.stdout.write(s),
-        color: !!process.stdout.isTTY && !process.env.NO_COLOR,
-        live: !!process.stdout.isTTY,
+        out: process.stdout,
+        color: useColour(),
+        // A person answering prompts on this terminal: no status line redrawn under the answers.
+        ...(attended ? { live: false } : {}),
         verbose: opts.verbose,
       });
       const runConfig = attended
@@ -182,6 +179,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
           },
         });
       } finally {
+        progress.close();
         await w.stop();
       }
       const meta = {

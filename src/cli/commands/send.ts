@@ -4,7 +4,8 @@ import { UserError } from '../../core/errors.js';
 import { messageType } from '../../hl7/index.js';
 import { MllpClient, type SendResult } from '../../transports/mllp/index.js';
 import type { RegisterCommand } from '../command-types.js';
-import { parseHostPort, parsePositiveInt } from '../address.js';
+import { parseHostPort } from '../address.js';
+import { wholeNumber } from '../options.js';
 import { readMessageFile } from '../read-messages.js';
 import { openStream, type OutputStream } from '../../report/reporter.js';
 import {
@@ -44,8 +45,8 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   cmd.action(async (files: string[], opts: SendOpts) => {
     const outputs = resolveOutputs(opts, OUTPUT);
     const { host, port } = parseHostPort(opts.to);
-    const ackTimeoutMs = parsePositiveInt(opts.timeout, '--timeout');
-    const retries = parsePositiveInt(opts.retries, '--retries');
+    const ackTimeoutMs = wholeNumber(opts.timeout, '--timeout', '10000');
+    const retries = wholeNumber(opts.retries, '--retries', '2');
     const all = files.flatMap((f) => {
       const { messages, garbage } = readMessageFile(f);
       for (const g of garbage)

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { PROFILE_NAMES, parseFaultList, startSite, type ProfileName } from '../../site/index.js';
 import { UserError } from '../../core/errors.js';
 import type { RegisterCommand } from '../command-types.js';
-import { parseHostPort, parsePort, parsePositiveInt } from '../address.js';
+import { parseHostPort, parsePort } from '../address.js';
+import { wholeNumber } from '../options.js';
 
 interface SiteOpts {
   profile: string;
@@ -45,7 +46,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         faults: parseFaultList(opts.faults),
         ...(opts.data ? { dataFile: opts.data } : {}),
         ...(opts.criticalDelayMs
-          ? { criticalDelayMs: parsePositiveInt(opts.criticalDelayMs, '--critical-delay-ms') }
+          ? { criticalDelayMs: wholeNumber(opts.criticalDelayMs, '--critical-delay-ms', '2000') }
           : {}),
         log: (line) => process.stderr.write(`site: ${line}\n`),
       });
