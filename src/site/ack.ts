@@ -26,8 +26,6 @@ export function replayedAcks(stored: string): string[] {
   return stored.split(FRAME_JOIN);
 }
 
-let seq = 0;
-
 function wants(condition: string | undefined, ok: boolean): boolean {
   // Table 0155: AL always, NE never, ER only on error, SU only on success; empty means AL.
   switch (condition ?? 'AL') {
@@ -45,18 +43,20 @@ function wants(condition: string | undefined, ok: boolean): boolean {
 /**
  * The site's answer to one message, one string per MLLP frame: the ACK (original mode), or the
  * commit ACK then the application ACK (enhanced mode); the listener frames each and writes
- * them together.
+ * them together. `controlId` gives each ACK its MSH-10 (the site counts its own: no state is
+ * shared between sites in one process).
  */
 export function buildAcks(
   msg: Hl7Message,
   outcome: Outcome,
   now: number,
   offsetMinutes: number,
+  controlId: () => string,
 ): string[] {
   const one = (code: 'AA' | 'AE' | 'AR' | 'CA' | 'CR', errors: AckError[]) =>
     buildAck(msg, {
       code,
-      controlId: `GLA${now}${++seq}`,
+      controlId: controlId(),
       timestamp: formatDtm(now, offsetMinutes),
       errors,
     }).toString();

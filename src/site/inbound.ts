@@ -39,6 +39,9 @@ class RateWindow {
 export class Inbound {
   private readonly received = new RateWindow();
   private readonly accepted = new RateWindow();
+  /** MSH-10 of this site's ACKs: `GLA<now><n>`, counted per site. */
+  private ackSeq = 0;
+  private readonly ackId = (): string => `GLA${this.opts.clock()}${++this.ackSeq}`;
 
   constructor(
     private readonly runtime: () => Runtime | undefined,
@@ -54,6 +57,7 @@ export class Inbound {
       { code: 'AE', errors: [why] },
       this.opts.clock(),
       this.opts.localOffsetMinutes,
+      this.ackId,
     );
   }
 
@@ -110,7 +114,7 @@ export class Inbound {
     }
     if (faults.has('burst-drop') && this.accepted.hit(now) > opts.faultOptions.burstRatePerSec) {
       // The defect: the ACK is sent from the receive buffer; the message is then lost.
-      return buildAcks(msg, { code: 'AA', errors: [] }, now, opts.localOffsetMinutes);
+      return buildAcks(msg, { code: 'AA', errors: [] }, now, opts.localOffsetMinutes, this.ackId);
     }
     const ctx: FileCtx = {
       store: rt.store,
@@ -150,7 +154,7 @@ export class Inbound {
           };
         } else outcome = { code: e.ack, errors: [e.error] };
       }
-      ack = buildAcks(msg, outcome, now, opts.localOffsetMinutes);
+      ack = buildAcks(msg, outcome, now, opts.localOffsetMinutes, this.ackId);
       const pid = ctx.effects.forwardPatientId;
       if (outcome.code === 'AA' && pid) {
         const patient = rt.store.get<Patient>('Patient', pid);

@@ -22,6 +22,18 @@ describe('site listener ACK ids', () => {
     expect(ids(b)).toEqual([`GLL${NOW}1`]);
   });
 
+  it('the ACKs of filed messages are counted per site too (GLA<now><n>)', async () => {
+    const one = await testSite({ clock: () => NOW });
+    const two = await testSite({ clock: () => NOW });
+    const adt = (id: string) =>
+      `MSH|^~\\&|TESTAPP|TESTFAC|GOLIVE-SITE|REFHOSP|20260327143000||ADT^A04|${id}|P|2.5.1\rPID|1||MRN${id}^^^REFHOSP^MR||DOE^JANE||19800101|F\r`;
+    const a = await rawExchange(one.site.mllp.port, [adt('A1'), adt('A2')]);
+    const b = await rawExchange(two.site.mllp.port, [adt('B1')]);
+    const ids = (acks: string[]) => acks.map((t) => Hl7Message.parse(t).get('MSH-10'));
+    expect(ids(a)).toEqual([`GLA${NOW}1`, `GLA${NOW}2`]);
+    expect(ids(b)).toEqual([`GLA${NOW}1`]);
+  });
+
   it('a message over the parse caps is answered AR with its parse error, not filed', async () => {
     const { site } = await testSite({ clock: () => NOW });
     const wide = big.replace('BIG1', 'WIDE1').replace(/NTE.*\r$/, `ZZZ${'|'.repeat(20_000)}\r`);
