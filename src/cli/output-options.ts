@@ -12,7 +12,7 @@
  * Output paths are checked before any work starts (issue 16 item 6). Old flags keep working for
  * one release and print one deprecation line on stderr naming the new flag.
  */
-import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../core/errors.js';
@@ -203,11 +203,14 @@ const collect = (v: string, all: string[] | undefined) => [...(all ?? []), v];
 /**
  * `--json` and `--junit` take an optional FILE. On a command with arguments of its own
  * (`lint FILES`, `hl7 inspect FILES`), the word after a bare `--json` is taken as its FILE only
- * when it ends in `.json` (`--junit`: `.xml`) or names a folder (refused then, as a folder is
+ * when it ends in `.json`, `.ndjson` or `.jsonl` (`--junit`: `.xml`) or names a folder (refused then, as a folder is
  * no file) on a command whose arguments are never folders; otherwise it stays the command's
  * argument, so `golive hl7 inspect --json a.hl7` inspects a.hl7. `--json=FILE` names any file.
  */
-const OPTIONAL_FILE_EXT: Record<string, string> = { '--json': '.json', '--junit': '.xml' };
+const OPTIONAL_FILE_EXT: Record<string, readonly string[]> = {
+  '--json': ['.json', '.ndjson', '.jsonl'],
+  '--junit': ['.xml'],
+};
 
 export interface ArgumentKinds {
   /** The command takes arguments of its own. */
@@ -216,8 +219,8 @@ export interface ArgumentKinds {
   folders?: boolean;
 }
 
-function takenAsFile(word: string, ext: string, kinds: ArgumentKinds): boolean {
-  if (word.toLowerCase().endsWith(ext)) return true;
+function takenAsFile(word: string, exts: readonly string[], kinds: ArgumentKinds): boolean {
+  if (exts.some((e) => word.toLowerCase().endsWith(e))) return true;
   if (kinds.folders) return false;
   return namesFolder(word);
 }
@@ -382,7 +385,11 @@ export function resolveOutputs(
         hint: `give all but one a FILE (e.g. --reporter ${onStdout[1]!.name}=${defaultFileName(spec.command, onStdout[1]!.name)}), or a folder with --output DIR`,
       },
     );
-  for (const t of targets) if (t.to.kind === 'file') checkOutputFile(t.to.path, t.flag);
+  // A file in an --output folder that does not exist yet: the folder was checked above.
+  const dirMissing = dir !== undefined && !existsSync(dir);
+  for (const t of targets)
+    if (t.to.kind === 'file' && !(dirMissing && dirname(t.to.path) === resolve(dir)))
+      checkOutputFile(t.to.path, t.flag);
   return targets;
 }
 

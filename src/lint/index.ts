@@ -23,5 +23,5 @@ export {
 } from './baseline.js';
 export { shape, senderLabel } from './groups.js';
 export { mdcUnits, mdcUnitOf, type MdcUnit } from './mdc-units.js';
-export { formatJunit } from './report/junit.js';
+export { lintJunit } from './report/junit.js';
 export * from './identity/index.js';

@@ -32,6 +32,8 @@ export interface DemoOptions {
   toolVersion: string;
   /** Reference-site profile (docs/site.md, Profiles); default standard. */
   profile?: 'standard' | 'minimal';
+  /** Evidence store (default evidence.db in `outDir`). */
+  evidence?: string;
 }
 
 export function demoConfigFile(clean: boolean): string {
@@ -63,7 +65,7 @@ export async function runDemo(o: DemoOptions): Promise<RunReviewResult> {
     author: 'golive demo',
     label: 'demo',
     reportDir: o.outDir,
-    evidence: join(o.outDir, 'evidence.db'),
+    evidence: o.evidence ?? join(o.outDir, 'evidence.db'),
     asOf: EXAMPLES_AS_OF,
     overlapPhases: true,
     targetLabel: `embedded reference site${profile}${all.length ? ` (faults: ${all.join(', ')})` : ''}`,

@@ -68,7 +68,7 @@ describe('lazy command loading', () => {
     const lint = await runCli(['lint', '--help']);
     expect(lint.code).toBe(0);
     expect(lint.stdout).toMatch(/Usage: golive lint \[options\] <inputs\.\.\.>/);
-    expect(lint.stdout).toContain('--format');
+    expect(lint.stdout).toContain('--reporter <name[=file]>');
     const viaHelp = await runCli(['help', 'send']);
     expect(viaHelp.stdout).toContain('--to <host:port>');
     const typo = await runCli(['lnt', 'x.hl7']);

@@ -5,13 +5,14 @@ import {
   BoundedMap,
   lintText,
   RuleRegistry,
-  formatJunit,
+  lintJunit,
   formatText,
   lintToCheckResult,
   parseLintConfig,
   toJsonReport,
   type Rule,
 } from '../../src/lint/index.js';
+import { renderJunitXml } from '../../src/report/junit-xml.js';
 import { BASE, NOW, fired, lint, msg, of, stream } from './helpers.js';
 
 describe('engine', () => {
@@ -157,7 +158,8 @@ describe('reporters and review evidence', () => {
   });
 
   it('JUnit fails the rules with error-level findings only', () => {
-    const x = formatJunit(result);
+    const doc = lintJunit(result);
+    const x = renderJunitXml(doc.name, doc.suites);
     expect(x).toMatch(
       /<testcase classname="lint.units" name="units.invalid-ucum" time="0.000">\s*<failure/,
     );

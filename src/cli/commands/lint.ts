@@ -7,15 +7,15 @@
  */
 import { exitCodeOf } from '../../core/result.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { resolveHl7Inputs, type ReadProgress } from '../../inputs/hl7-files.js';
 import {
   baselineOf,
   formatBaseline,
   formatGroups,
-  formatJunit,
   formatText,
+  lintJunit,
   lintInputs,
   loadLintConfig,
   parseBaseline,
@@ -25,12 +25,29 @@ import {
   type LintConfig,
 } from '../../lint/index.js';
 import type { RegisterCommand } from '../command-types.js';
+import {
+  addAsOfOption,
+  addOutputOptions,
+  asOfFlag,
+  checkOutputFile,
+  Deprecations,
+  emitOutputs,
+  namesFolder,
+  resolveOutputs,
+  type OutputSpec,
+  type OutputTarget,
+  type RequestedReporter,
+} from '../output-options.js';
 import { useColour } from '../../report/terminal.js';
 
 interface LintOpts {
   config?: string;
-  format: string;
+  format?: string;
   output?: string;
+  reporter?: string[];
+  json?: string | boolean;
+  junit?: string | boolean;
+  asOf?: string;
   now?: string;
   timeZone?: string;
   progress: boolean;
@@ -67,16 +84,62 @@ function writeBaseline(file: string, text: string): void {
   }
 }
 
-/** --now, else GOLIVE_NOW, else the clock. */
+/** --as-of (or the old --now), else GOLIVE_NOW, else the clock. */
 export function parseNow(flag: string | undefined): number {
   const v = flag ?? process.env.GOLIVE_NOW;
   if (!v) return Date.now();
   const ms = Date.parse(v);
   if (Number.isNaN(ms))
-    throw new UserError('E_OPTION', `--now: "${v}" is not an ISO date or date-time`, {
-      hint: 'e.g. --now 2026-02-27T09:00:00Z',
+    throw new UserError('E_OPTION', `--as-of: "${v}" is not an ISO date or date-time`, {
+      hint: 'e.g. --as-of 2026-02-27T09:00:00Z',
     });
   return ms;
+}
+
+const OUTPUT: OutputSpec = { command: 'lint', reporters: ['list', 'json', 'junit'] };
+const FORMATS: Record<string, RequestedReporter['name']> = {
+  text: 'list',
+  json: 'json',
+  junit: 'junit',
+};
+
+/**
+ * The reporters of a lint run. The old `-f/--format` and `-o/--output FILE` keep working for one
+ * release (one deprecation line); `-o` given an existing folder, or a path ending in `/`, is the
+ * new `--output DIR`.
+ */
+function lintOutputs(o: LintOpts, deprecations: Deprecations): OutputTarget[] {
+  if (o.format !== undefined && !(o.format in FORMATS))
+    throw new UserError('E_OPTION', `--format: "${o.format}" is not text, json or junit`, {
+      hint: 'use --json or --junit (or --reporter list|json|junit); --format is deprecated',
+    });
+  const dir = o.output !== undefined && namesFolder(o.output) ? o.output : undefined;
+  const file = o.output !== undefined && dir === undefined ? o.output : undefined;
+  const legacy: RequestedReporter[] = [];
+  if (o.format !== undefined || file !== undefined) {
+    const name = FORMATS[o.format ?? 'text']!;
+    legacy.push({ name, ...(file !== undefined ? { file } : {}), flag: file ? '-o' : '--format' });
+    const old = [o.format !== undefined ? `--format ${o.format}` : '', file ? `-o ${file}` : '']
+      .filter(Boolean)
+      .join(' ');
+    const use =
+      name === 'list'
+        ? file
+          ? `--reporter list=${file} (-o DIR is a folder now)`
+          : '--reporter list (the default)'
+        : file
+          ? `--${name} ${file} (or --reporter ${name}=${file})`
+          : `--${name} (or --reporter ${name})`;
+    deprecations.add(old, use);
+  }
+  const flags = {
+    ...(o.reporter ? { reporter: o.reporter } : {}),
+    ...(o.json !== undefined ? { json: o.json } : {}),
+    ...(o.junit !== undefined ? { junit: o.junit } : {}),
+    ...(dir !== undefined ? { output: dir } : {}),
+  };
+  // The old -o FILE wrote the report there and nothing to stdout.
+  return resolveOutputs(flags, OUTPUT, legacy, { defaultList: file === undefined });
 }
 
 const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
@@ -109,7 +172,7 @@ function progressPrinter(enabled: boolean): {
 }
 
 export const register: RegisterCommand = (program: Command, setExit) => {
-  program
+  const cmd = program
     .command('lint')
     .description(
       'Semantic lint of captured HL7 v2 traffic: identity, units, flags, time, updates, structure',
@@ -119,9 +182,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '-c, --config <file>',
       'lint config YAML (rules, site facts, limits): docs/lint.md#configuration',
     )
-    .option('-f, --format <format>', 'text, json or junit', 'text')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--now <iso>', 'instant for future-time checks (default GOLIVE_NOW or the clock)')
+    .addOption(new Option('-f, --format <format>', 'deprecated: use --json or --junit').hideHelp())
+    .option(
+      '-o, --output <dir>',
+      'folder for reports given without FILE (golive-lint.json, golive-lint.xml); an existing folder or a path ending in /; any other path is the old -o FILE (deprecated)',
+    );
+  addOutputOptions(cmd, OUTPUT, { output: false, folderArguments: true });
+  addAsOfOption(cmd, 'instant for future-time checks (default GOLIVE_NOW or the clock)');
+  cmd
     .option(
       '--time-zone <zone>',
       'IANA zone of senders that omit offsets (overrides site.timeZone)',
@@ -138,13 +206,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       "record this run's kinds of findings (rule, sender, field, value) as a baseline",
     )
     .action(async (inputs: string[], o: LintOpts) => {
-      if (!['text', 'json', 'junit'].includes(o.format))
-        throw new UserError('E_OPTION', `--format: "${o.format}" is not text, json or junit`, {
-          hint: 'e.g. --format json',
-        });
+      const deprecations = new Deprecations();
+      const targets = lintOutputs(o, deprecations);
+      const asOf = asOfFlag(o, deprecations);
+      if (o.writeBaseline) checkOutputFile(o.writeBaseline, '--write-baseline');
+      deprecations.flush();
       let config: LintConfig = o.config ? loadLintConfig(o.config) : parseLintConfig({});
       if (o.timeZone) config = { ...config, site: { ...config.site, timeZone: o.timeZone } };
-      const nowMs = parseNow(o.now);
+      const nowMs = parseNow(asOf);
       resolveHl7Inputs(inputs); // bad paths fail (exit 2) before anything is read
       const baseline = o.baseline ? readBaseline(o.baseline) : undefined;
       const progress = progressPrinter(o.progress);
@@ -157,17 +226,14 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       progress.done();
       const written = o.writeBaseline ? baselineOf(result, inputs) : undefined;
       if (o.writeBaseline && written) writeBaseline(o.writeBaseline, formatBaseline(written));
-      const colour = o.color ?? (!o.output && useColour());
-      const out =
-        o.format === 'json'
-          ? `${JSON.stringify(toJsonReport(result, inputs), null, 2)}\n`
-          : o.format === 'junit'
-            ? formatJunit(result)
-            : o.detail
-              ? formatText(result, { colour })
-              : formatGroups(result, { colour });
-      if (o.output) writeFileSync(o.output, out);
-      else process.stdout.write(out);
+      await emitOutputs(targets, 'lint', {
+        text: (to) => {
+          const colour = o.color ?? (to.kind === 'stdout' && useColour());
+          return o.detail ? formatText(result, { colour }) : formatGroups(result, { colour });
+        },
+        json: () => toJsonReport(result, inputs),
+        junit: () => lintJunit(result),
+      });
       if (o.writeBaseline && written)
         process.stderr.write(
           `baseline written to ${o.writeBaseline}: ${written.entries.length} kind(s) of finding\n`,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { loadConfigFile, type LoadedConfig } from '../../config/index.js';
+import { loadConfigFile, resolveConfigPath, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
 import { useColour } from '../../report/terminal.js';
 import { planReview, runReview, type PlanReviewOptions } from '../../runner/run.js';
@@ -11,18 +11,29 @@ import { TaskList } from '../../runner/progress.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
+import {
+  checkOutputDir,
+  deprecatedOption,
+  Deprecations,
+  emitOutputs,
+  reportsDirFlag,
+  resolveOutputs,
+  storeFlag,
+} from '../output-options.js';
 
 interface RunOpts {
   config?: string;
   target?: string;
   faults?: string;
   profile?: string;
+  output?: string;
   out?: string;
+  store?: string;
   evidence?: string;
   asOf?: string;
   author?: string;
   plan?: boolean;
-  json?: boolean;
+  json?: string | boolean;
 }
 
 function loadConfig(file: string | undefined): LoadedConfig {
@@ -54,8 +65,13 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--target <target>', '"embedded" runs against the reference site started in-process')
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
     .option('--profile <name>', PROFILE_HELP)
-    .option('--out <dir>', 'reports folder (default review.reports of the config)')
-    .option('--evidence <store>', 'evidence store: SQLite file or postgres:// URL')
+    .option('--output <dir>', 'reports folder (default review.reports of the config)')
+    .addOption(deprecatedOption('--out <dir>', '--output'))
+    .option(
+      '--store <store>',
+      'evidence store: SQLite file or postgres:// URL (default review.evidence of the config)',
+    )
+    .addOption(deprecatedOption('--evidence <store>', '--store'))
     .option('--as-of <date>', 'evaluate dated records (accounts, rosters, waivers) as of this date')
     .option(
       '--author <name>',
@@ -66,22 +82,38 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--plan',
       'print what the run would do (phases, scenarios, inputs) and exit 0; sends and stores nothing',
     )
-    .option('--json', 'with --plan: print the plan as JSON')
+    .option('--json [file]', 'with --plan: the plan as JSON, to stdout or to FILE')
     .action(async (opts: RunOpts) => {
-      const o = reviewOptions(opts);
+      const deprecations = new Deprecations();
+      const reportDir = reportsDirFlag(opts, deprecations);
+      const store = storeFlag(opts, deprecations);
+      deprecations.flush();
+      const planOutputs =
+        opts.plan && opts.json !== undefined
+          ? resolveOutputs(
+              { json: opts.json },
+              { command: 'run-plan', reporters: ['list', 'json'] },
+            )
+          : undefined;
+      const o = reviewOptions(opts, reportDir, store);
       if (opts.plan) {
         const { plan } = planReview(o);
-        process.stdout.write(
-          opts.json
-            ? `${JSON.stringify(plan, null, 2)}\n`
-            : `${renderPlan(plan, { cwd: process.cwd() })}\n`,
+        await emitOutputs(
+          planOutputs ?? [{ name: 'list', to: { kind: 'stdout' }, flag: '' }],
+          'run',
+          {
+            text: () => `${renderPlan(plan, { cwd: process.cwd() })}\n`,
+            json: () => plan,
+          },
         );
         setExit(0);
         return;
       }
+      // The reports folder of the config is checked too, before anything runs.
+      if (!reportDir) checkOutputDir(defaultReportDir(o.loaded), 'review.reports');
       if (opts.json) {
         throw new UserError('E_OPTION', '--json needs --plan', {
-          hint: 'the run writes report.json to the reports folder (--out); --plan --json prints the plan',
+          hint: 'the run writes report.json to the reports folder (--output); --plan --json prints the plan',
         });
       }
       const tasks = new TaskList(process.stderr);
@@ -110,8 +142,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     });
 };
 
+/** The reports folder a run writes when no --output is given (as runner/run.ts resolves it). */
+function defaultReportDir(loaded: LoadedConfig): string {
+  const r = loaded.config.review?.reports;
+  return r ? resolveConfigPath(loaded, r) : '.golive/reports';
+}
+
 /** The options of a run (or its plan) from the flags: bad flags stop here (exit 2). */
-function reviewOptions(opts: RunOpts): PlanReviewOptions {
+function reviewOptions(
+  opts: RunOpts,
+  reportDir: string | undefined,
+  store: string | undefined,
+): PlanReviewOptions {
   if (opts.target !== undefined && opts.target !== 'embedded') {
     throw new UserError('E_OPTION', `--target "${opts.target}" is not "embedded"`, {
       hint: 'omit --target to use target of golive.yaml, or give --target embedded',
@@ -141,7 +183,7 @@ function reviewOptions(opts: RunOpts): PlanReviewOptions {
           targetLabel: `embedded reference site${profile ? ` (${profile} profile)` : ''}${faults.length ? ` (faults: ${faults.join(', ')})` : ''}`,
         }
       : {}),
-    ...(opts.out ? { reportDir: resolve(opts.out) } : {}),
-    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+    ...(reportDir ? { reportDir: resolve(reportDir) } : {}),
+    ...(store ? { evidence: store } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
@@ -17,20 +17,30 @@ import {
   type ManualPrompt,
 } from '../../scenarios/index.js';
 import { createProgress, formatScenarioList } from '../../scenarios/progress.js';
-import { useColour } from '../../report/terminal.js';
-import { buildJson, buildJunit } from '../../scenarios/output.js';
+import { colourFor, useColour } from '../../report/terminal.js';
+import type { RunEvent } from '../../scenarios/runner.js';
+import { scenarioRunJson, scenarioRunJunit } from '../../report/reporter-documents.js';
 import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { positiveInt } from '../options.js';
+import {
+  addOutputOptions,
+  emitOutputs,
+  listOnStdout,
+  resolveOutputs,
+  type OutputFlags,
+  type OutputSpec,
+} from '../output-options.js';
 
-interface RunOpts {
+const LIST_OUTPUT: OutputSpec = { command: 'scenarios', reporters: ['list', 'json'] };
+const RUN_OUTPUT: OutputSpec = { command: 'scenarios', reporters: ['list', 'json', 'junit'] };
+
+interface RunOpts extends OutputFlags {
   config?: string;
   target?: string;
   faults?: string;
   profile?: string;
-  json?: string;
-  junit?: string;
   concurrency?: string;
   verbose?: boolean;
   attended?: boolean;
@@ -41,6 +51,14 @@ function loadConfig(file: string | undefined): LoadedConfig {
   if (file) return loadConfigFile(file);
   if (existsSync('golive.yaml')) return loadConfigFile('golive.yaml');
   return { config: defaultConfig(), baseDir: process.cwd() };
+}
+
+/** The console text of a finished run, without colour or live status lines. */
+function replay(events: readonly RunEvent[], verbose: boolean | undefined): string {
+  let text = '';
+  const p = createProgress({ write: (s) => (text += s), color: false, live: false, verbose });
+  for (const e of events) p(e);
+  return text;
 }
 
 /** Ask a person at the terminal to confirm a manual step. */
@@ -62,26 +80,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('scenarios')
     .description('Clinical workflow scenarios over HL7 v2 (MLLP) and FHIR R4');
 
-  cmd
-    .command('list')
-    .description('List the built-in scenarios (one line each)')
-    .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      const rows = listScenarios(loadBuiltinScenarios());
-      if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify(
-            rows.map(({ file: _f, ...r }) => r),
-            null,
-            2,
-          )}\n`,
-        );
-        return;
-      }
-      process.stdout.write(formatScenarioList(rows));
+  const list = cmd.command('list').description('List the built-in scenarios (one line each)');
+  addOutputOptions(list, LIST_OUTPUT, { json: 'the list as JSON, to stdout or to FILE' });
+  list.action(async (opts: OutputFlags) => {
+    const targets = resolveOutputs(opts, LIST_OUTPUT);
+    const rows = listScenarios(loadBuiltinScenarios());
+    await emitOutputs(targets, 'scenarios list', {
+      json: () => rows.map(({ file: _f, ...r }) => r),
+      text: () => formatScenarioList(rows),
     });
+  });
 
-  cmd
+  const run = cmd
     .command('run')
     .description(
       'Run scenarios against the target; exit 0 all pass, 1 any fail, 2 bad input, 3 unreachable',
@@ -98,104 +108,123 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
     .option('--profile <name>', PROFILE_HELP)
-    .option('--json <file>', 'write the results (steps, exchanges) as JSON')
-    .option('--junit <file>', 'write JUnit XML for CI')
     .option('--concurrency <n>', 'scenarios run at once (default from the config, 4)')
     .option('--verbose', 'print every step as it ends')
-    .option('--attended', 'ask a person at the terminal to confirm manual steps')
-    .action(async (ids: string[], opts: RunOpts) => {
-      const loaded = loadConfig(opts.config);
-      const config = loaded.config;
-      if (opts.target !== 'embedded' && opts.target !== 'config') {
-        throw new UserError('E_OPTION', `--target "${opts.target}" is not embedded or config`, {
-          hint: 'use --target embedded for the reference site, or name the endpoints in golive.yaml',
-        });
-      }
-      if (opts.faults && opts.target !== 'embedded') {
-        throw new UserError('E_OPTION', '--faults needs --target embedded', {
-          hint: 'faults belong to the reference site; a real target has its own',
-        });
-      }
-      const concurrency = opts.concurrency
-        ? positiveInt(opts.concurrency, '--concurrency', '4')
-        : config.scenarios.concurrency;
-      if (concurrency < 1) throw new UserError('E_OPTION', '--concurrency must be at least 1');
-      const templates = templateStoreFor(loaded);
-      const scenarios = selectScenarios(ids, {
-        include: config.scenarios.include,
-        exclude: config.scenarios.exclude,
-        files: (config.scenarios.files ?? []).map((f) => resolveConfigPath(loaded, f)),
-        loadOptions: { templates },
+    .option('--attended', 'ask a person at the terminal to confirm manual steps');
+  addOutputOptions(run, RUN_OUTPUT, {
+    json: 'the results (steps, exchanges) as JSON, to stdout (instead of the progress) or to FILE',
+    junit: 'JUnit XML for CI, to stdout or to FILE',
+  });
+  run.action(async (ids: string[], opts: RunOpts) => {
+    // Output paths first: a bad one must stop before any scenario runs (exit 2).
+    const outputs = resolveOutputs(opts, RUN_OUTPUT);
+    const loaded = loadConfig(opts.config);
+    const config = loaded.config;
+    if (opts.target !== 'embedded' && opts.target !== 'config') {
+      throw new UserError('E_OPTION', `--target "${opts.target}" is not embedded or config`, {
+        hint: 'use --target embedded for the reference site, or name the endpoints in golive.yaml',
       });
-      if (scenarios.length === 0) {
-        throw new UserError('E_SCENARIO_NONE', 'no scenario is in scope', {
-          hint: 'check scenarios.include/exclude in golive.yaml, or name scenarios on the command line',
-        });
-      }
-      const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
-      const faults = (opts.faults ?? '')
-        .split(',')
-        .map((f) => f.trim())
-        .filter(Boolean);
-      const attended = opts.attended && process.stdin.isTTY;
-      const startedAt = new Date().toISOString();
-      let targetName = '';
-      const progress = createProgress({
-        out: process.stdout,
-        color: useColour(),
-        // A person answering prompts on this terminal: no status line redrawn under the answers.
-        ...(attended ? { live: false } : {}),
-        verbose: opts.verbose,
+    }
+    if (opts.faults && opts.target !== 'embedded') {
+      throw new UserError('E_OPTION', '--faults needs --target embedded', {
+        hint: 'faults belong to the reference site; a real target has its own',
       });
-      const runConfig = attended
-        ? { ...config, scenarios: { ...config.scenarios, unattended: false } }
-        : config;
-      const embedded = opts.target === 'embedded';
-      const targets = targetsFor(
-        { ...loaded, config: runConfig },
-        embedded
-          ? {
-              embedded: {
-                faults: { scenarios: faults, load: [], failover: [] },
-                ...(profile ? { profile } : {}),
-              },
-            }
-          : {},
-      );
-      const w = await targets.workflow();
-      let result;
-      try {
-        result = await runScenarios({
-          config: w.config,
-          scenarios,
-          target: w.target(),
-          ...(w.capture ? { capture: w.capture } : {}),
-          concurrency,
-          templates,
-          manual: attended ? askAtTerminal : undefined,
-          onEvent: (e) => {
-            if (e.type === 'run-begin') targetName = e.target;
-            progress(e);
-          },
-        });
-      } finally {
-        progress.close();
-        await w.stop();
-      }
-      const meta = {
-        target: targetName,
-        startedAt,
-        durationMs: result.durationMs,
-        exitCode: result.exitCode,
-      };
-      if (opts.json)
-        writeFileSync(opts.json, `${JSON.stringify(buildJson(result.results, meta), null, 2)}\n`);
-      if (opts.junit) writeFileSync(opts.junit, buildJunit(result.results, meta));
-      if (result.unreachable && result.exitCode === 3) {
-        process.stderr.write(
-          'golive: the target could not be reached: results are inconclusive (exit 3)\n',
-        );
-      }
-      setExit(result.exitCode);
+    }
+    const concurrency = opts.concurrency
+      ? positiveInt(opts.concurrency, '--concurrency', '4')
+      : config.scenarios.concurrency;
+    if (concurrency < 1) throw new UserError('E_OPTION', '--concurrency must be at least 1');
+    const templates = templateStoreFor(loaded);
+    const scenarios = selectScenarios(ids, {
+      include: config.scenarios.include,
+      exclude: config.scenarios.exclude,
+      files: (config.scenarios.files ?? []).map((f) => resolveConfigPath(loaded, f)),
+      loadOptions: { templates },
     });
+    if (scenarios.length === 0) {
+      throw new UserError('E_SCENARIO_NONE', 'no scenario is in scope', {
+        hint: 'check scenarios.include/exclude in golive.yaml, or name scenarios on the command line',
+      });
+    }
+    const profile = parseProfileOption(opts.profile, opts.target === 'embedded');
+    const faults = (opts.faults ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    const attended = opts.attended && process.stdin.isTTY;
+    const startedAt = new Date().toISOString();
+    let targetName = '';
+    // The progress is the console text: on stdout when the list reporter is there, else on
+    // stderr (stdout then carries the JSON or JUnit document).
+    const out = listOnStdout(outputs) ? process.stdout : process.stderr;
+    const events: RunEvent[] = [];
+    const progress = createProgress({
+      out,
+      color: out === process.stdout ? useColour() : colourFor(process.stderr),
+      // A person answering prompts on this terminal: no status line redrawn under the answers.
+      ...(attended ? { live: false } : {}),
+      verbose: opts.verbose,
+    });
+    const runConfig = attended
+      ? { ...config, scenarios: { ...config.scenarios, unattended: false } }
+      : config;
+    const embedded = opts.target === 'embedded';
+    const targets = targetsFor(
+      { ...loaded, config: runConfig },
+      embedded
+        ? {
+            embedded: {
+              faults: { scenarios: faults, load: [], failover: [] },
+              ...(profile ? { profile } : {}),
+            },
+          }
+        : {},
+    );
+    const w = await targets.workflow();
+    let result;
+    try {
+      result = await runScenarios({
+        config: w.config,
+        scenarios,
+        target: w.target(),
+        ...(w.capture ? { capture: w.capture } : {}),
+        concurrency,
+        templates,
+        manual: attended ? askAtTerminal : undefined,
+        onEvent: (e) => {
+          if (e.type === 'run-begin') targetName = e.target;
+          events.push(e);
+          progress(e);
+        },
+      });
+    } finally {
+      progress.close();
+      await w.stop();
+    }
+    const meta = {
+      target: targetName,
+      startedAt,
+      durationMs: result.durationMs,
+      exitCode: result.exitCode,
+    };
+    const results = result.results;
+    await emitOutputs(
+      outputs,
+      'scenarios run',
+      {
+        results,
+        // On stdout the progress already printed it; a file gets the same lines, plain.
+        text: (to) => (to.kind === 'stdout' ? '' : replay(events, opts.verbose)),
+        json: () => scenarioRunJson(results, meta),
+        junit: () => scenarioRunJunit(results, meta),
+      },
+      { startedAt },
+    );
+    if (result.unreachable && result.exitCode === 3) {
+      process.stderr.write(
+        'golive: the target could not be reached: results are inconclusive (exit 3)\n',
+      );
+    }
+    setExit(result.exitCode);
+  });
 };

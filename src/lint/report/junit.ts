@@ -1,11 +1,12 @@
 /**
- * JUnit XML of `golive lint --format junit`: one testcase per rule that ran; a rule with
+ * The JUnit document of `golive lint --junit`: one testcase per rule that ran; a rule with
  * error-level findings fails (CI gates on it), warnings and info go to system-out.
- * Rendered by the one JUnit writer (report/junit-xml.ts).
+ * Written by the junit reporter through the one JUnit writer (report/junit-xml.ts).
  */
 import type { Finding } from '../../core/index.js';
-// The writer alone, not the whole report module: `golive lint` starts per file in CI.
-import { renderJunitXml, type JunitCase } from '../../report/junit-xml.js';
+// The reporter types alone, not the whole report module: `golive lint` starts per file in CI.
+import type { JunitCase } from '../../report/junit-xml.js';
+import type { JunitDocument } from '../../report/reporter.js';
 import type { LintResult } from '../types.js';
 
 function line(f: Finding): string {
@@ -13,7 +14,7 @@ function line(f: Finding): string {
   return `${l.file ?? ''}${l.index ? ` #${l.index}` : ''}${l.controlId ? ` MSH-10=${l.controlId}` : ''}${l.path ? ` ${l.path}` : ''}: ${f.message}`;
 }
 
-export function formatJunit(result: LintResult): string {
+export function lintJunit(result: LintResult): JunitDocument {
   const byRule = new Map<string, Finding[]>();
   for (const f of result.findings) {
     let g = byRule.get(f.rule);
@@ -39,5 +40,5 @@ export function formatJunit(result: LintResult): string {
       };
     return { ...base, systemOut: body };
   });
-  return renderJunitXml('golive lint', [{ name: 'lint', cases }]);
+  return { name: 'golive lint', suites: [{ name: 'lint', cases }] };
 }
