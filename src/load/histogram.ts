@@ -1,34 +1,24 @@
 /**
- * Latency recording in HdrHistogram (hdr-histogram-js 3). Values are kept in microseconds with
- * 3 significant digits, up to one hour. WebAssembly mode is used when it initialises (measured
- * ~20M records/s against ~3.5M/s in JS on Node 20 here, same percentiles: docs/decisions), with
- * the JS implementation as the fallback. WASM histograms hold native memory: `destroy()` them.
+ * Latency recording in HdrHistogram (hdr-histogram-js 3), its pure-JS build with 32-bit counts.
+ * Values are kept in microseconds with 3 significant digits, up to one hour. The WebAssembly
+ * build is not used: two load runs in one process could abort inside it ("Object is not pinned"
+ * when a histogram was destroyed), taking the whole review down. The JS build holds ordinary
+ * memory (nothing to destroy, nothing shared between runs) and records faster than the
+ * WebAssembly packed build did (docs/decisions/017-js-histograms.md, bench/histogram.bench.mjs).
  */
 import * as hdr from 'hdr-histogram-js';
 
 const HIGHEST_US = 3_600_000_000;
-let wasm: boolean | undefined;
 
-/** Initialise WebAssembly mode once; false when it is not available. */
-export async function initHistograms(): Promise<boolean> {
-  if (wasm !== undefined) return wasm;
-  try {
-    await hdr.initWebAssembly();
-    wasm = true;
-  } catch {
-    wasm = false;
-  }
-  return wasm;
-}
-
-export function histogramMode(): 'wasm' | 'js' {
-  return wasm ? 'wasm' : 'js';
+/** Which HdrHistogram build records latencies (reported with every load result). */
+export function histogramMode(): 'js' {
+  return 'js';
 }
 
 function build(): hdr.Histogram {
   return hdr.build({
-    bitBucketSize: 'packed',
-    useWebAssembly: wasm === true,
+    bitBucketSize: 32,
+    useWebAssembly: false,
     numberOfSignificantValueDigits: 3,
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_US,
@@ -48,7 +38,6 @@ export interface IntervalStats {
 export class LatencyRecorder {
   private readonly total = build();
   private readonly interval = build();
-  private destroyed = false;
   /** Coarse log2 buckets for the chart (hdr-histogram-js has no count-below-value query). */
   private readonly coarse = new Array<number>(40).fill(0);
 
@@ -134,11 +123,9 @@ export class LatencyRecorder {
     };
   }
 
+  /** Kept for callers that end a recorder: JS histograms hold no native memory. Idempotent. */
   destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.total.destroy();
-    this.interval.destroy();
+    // nothing to free
   }
 }
 

@@ -17,7 +17,7 @@ import {
   type CaptureSource,
   type LookupClass,
 } from './end-to-end.js';
-import { histogramMode, initHistograms } from './histogram.js';
+import { histogramMode } from './histogram.js';
 import { startOpenExecutor } from './mllp-driver.js';
 import { prepareSubjects } from './prepare.js';
 import { preparedNeeded, type LoadedProfile } from './profile.js';
@@ -50,7 +50,7 @@ export async function runLoadProfile(opts: RunLoadOptions): Promise<CheckResult[
   const p = lp.profile;
   const { target } = opts;
   await probe(target, lp);
-  const mode = (await initHistograms()) ? 'wasm' : histogramMode();
+  const mode = histogramMode();
   const captureCfg = p.endToEnd?.capture;
   if (captureCfg && !target.capture) {
     throw new UserError(

@@ -32,8 +32,9 @@ export const loadPhase: Phase<'load'> = {
   title: PHASE_TITLES.load,
   async run(ctx) {
     const checks: CheckResult[] = [];
-    // One at a time: two runs' WebAssembly histograms in one process were seen to abort in
-    // hdr-histogram-js (`Object is not pinned` on destroy).
+    // One at a time so each profile's figures are its own: two profiles at once would share the
+    // CPU (and a real target) and each would measure the other's load. Two runs in one process
+    // are safe (JS histograms, decision 017; test/hardening/load-overlap.test.ts).
     for (const lp of ctx.inputs.profiles)
       checks.push(...(await runProfile(ctx.targets, lp, 'load')));
     return { checks, detail: checks.find((x) => x.kind === 'load')?.summary ?? '' };
