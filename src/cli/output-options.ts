@@ -192,6 +192,7 @@ const EXTENSION: Record<ReporterName, string> = {
   json: 'json',
   junit: 'xml',
   markdown: 'md',
+  html: 'html',
 };
 
 export function defaultFileName(command: string, name: ReporterName): string {
@@ -300,7 +301,7 @@ function parseReporterFlags(values: readonly string[] | undefined): RequestedRep
       const file = eq === -1 ? undefined : s.slice(eq + 1);
       if (!isReporterName(name))
         throw new UserError('E_OPTION', `--reporter: "${name}" is not a reporter`, {
-          hint: 'one of: list, json, junit, markdown (e.g. --reporter junit=results.xml)',
+          hint: 'one of: list, json, junit, markdown, html (e.g. --reporter junit=results.xml)',
         });
       if (file === '')
         throw new UserError('E_OPTION', `--reporter: "${s}" names no file`, {

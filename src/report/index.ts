@@ -22,6 +22,7 @@ export { formatInstant } from './model.js';
 export {
   createReporter,
   describeDestination,
+  htmlReporter,
   isReporterName,
   jsonReporter,
   junitReporter,

@@ -11,6 +11,7 @@ import {
   type JunitSuite as Suite,
 } from './junit-xml.js';
 import { DECISION_LABEL, STATUS_LABEL, scenarioData, tidyText } from './model.js';
+import type { JunitDocument } from './reporter.js';
 import type { ReportCheck, ReportInput } from './types.js';
 
 function criterionCase(c: CriterionEvaluation): Case {
@@ -88,6 +89,12 @@ function checkCase(check: ReportCheck): Case {
 
 /** JUnit XML: criteria as test cases, then one suite per check kind. */
 export function renderJunit(input: ReportInput): string {
+  const doc = reviewJunit(input);
+  return renderJunitXml(doc.name, doc.suites);
+}
+
+/** The review's JUnit document (what the junit reporter writes as report.junit.xml). */
+export function reviewJunit(input: ReportInput): JunitDocument {
   const { review, run } = input;
   const suites: Suite[] = [
     {
@@ -118,5 +125,5 @@ export function renderJunit(input: ReportInput): string {
       cases: checks.map(checkCase),
     });
   }
-  return renderJunitXml(`golive review ${run.id}: ${DECISION_LABEL[review.decision]}`, suites);
+  return { name: `golive review ${run.id}: ${DECISION_LABEL[review.decision]}`, suites };
 }

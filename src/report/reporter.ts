@@ -17,7 +17,7 @@ import type { CheckResult } from '../core/index.js';
 import { renderJunitXml, type JunitSuite } from './junit-xml.js';
 
 /** The built-in reporters. */
-export const REPORTER_NAMES = ['list', 'json', 'junit', 'markdown'] as const;
+export const REPORTER_NAMES = ['list', 'json', 'junit', 'markdown', 'html'] as const;
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export function isReporterName(v: string): v is ReporterName {
@@ -59,6 +59,8 @@ export interface CommandOutput {
   json?: () => unknown;
   junit?: () => JunitDocument;
   markdown?: () => string;
+  /** A self-contained HTML page (the review report of `run` and `demo`). */
+  html?: () => string;
 }
 
 export interface Reporter {
@@ -145,6 +147,16 @@ export function markdownReporter(to: Destination, io: ReporterIo = processIo): R
   };
 }
 
+export function htmlReporter(to: Destination, io: ReporterIo = processIo): Reporter {
+  return {
+    name: 'html',
+    async onEnd(o) {
+      if (!o.html) throw missing('html');
+      await writeTo(to, o.html(), io);
+    },
+  };
+}
+
 export function createReporter(
   name: ReporterName,
   to: Destination,
@@ -159,6 +171,8 @@ export function createReporter(
       return junitReporter(to, io);
     case 'markdown':
       return markdownReporter(to, io);
+    case 'html':
+      return htmlReporter(to, io);
   }
 }
 
