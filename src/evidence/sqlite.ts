@@ -56,6 +56,16 @@ function wrapOpenError(file: string, e: unknown): UserError {
   });
 }
 
+function hasRecordsTable(db: SqliteDatabase): boolean {
+  try {
+    return !!db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'")
+      .get();
+  } catch {
+    return false; // not a database at all: the migration below reports it
+  }
+}
+
 export class SqliteEvidenceStore implements EvidenceStore {
   readonly location: string;
   private readonly db: SqliteDatabase;
@@ -91,6 +101,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
       db.pragma('busy_timeout = 10000');
     } catch (e) {
       throw wrapOpenError(file, e);
+    }
+    // A reader never makes a store: an empty file or another database is not one (it would
+    // otherwise be migrated into an empty store and read as "no records").
+    if (opts.create === false && !hasRecordsTable(db)) {
+      db.close();
+      throw new UserError('E_STORE_MISSING', 'no evidence store in this file', {
+        location: { file },
+        hint: 'the file is empty or another database: pass --store with the evidence store golive run wrote',
+      });
     }
     const store = new SqliteEvidenceStore(file, db, opts.clock ?? (() => new Date()));
     try {

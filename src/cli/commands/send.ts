@@ -28,6 +28,19 @@ interface SendOpts extends OutputFlags {
 
 const OK = new Set(['AA', 'CA']);
 
+/** The --ca file, or a UserError naming it (never a stack). */
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError('E_FILE', `--ca: cannot read the CA certificate (${code ?? 'error'})`, {
+      location: { file },
+      hint: 'give the PEM file of the CA that signed the receiver\u2019s certificate',
+    });
+  }
+}
+
 export const register: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('send')
@@ -65,7 +78,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     }
     const tls =
       opts.tls || opts.ca || opts.pin
-        ? { ca: opts.ca ? readFileSync(opts.ca) : undefined, pinSha256: opts.pin }
+        ? { ca: opts.ca ? readCa(opts.ca) : undefined, pinSha256: opts.pin }
         : undefined;
     const client = new MllpClient({ host, port, ackTimeoutMs, retries, tls });
     try {
