@@ -25,6 +25,15 @@ import { percent, positiveInt, wholeNumber } from '../../src/cli/options.js';
 import { UserError } from '../../src/core/errors.js';
 import { screenOf, stripAnsi } from '../helpers/screen.js';
 
+// These tests are about a person's terminal: CI=true (set by .ci/run) turns the live area off
+// by design, so it is cleared here and set only by the test that checks that rule.
+beforeEach(() => {
+  vi.stubEnv('CI', '');
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 /** A terminal 80 columns wide that keeps every write. */
 class FakeTerminal {
   readonly isTTY = true;
