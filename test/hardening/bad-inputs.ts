@@ -55,6 +55,20 @@ export const BAD_INPUTS: BadInput[] = [
   },
   { name: 'hl7 inspect: a folder', args: ['hl7', 'inspect', '@dir'], code: 2, says: 'EISDIR' },
   {
+    name: 'hl7 inspect: an empty file is said, not an empty success',
+    args: ['hl7', 'inspect', '@x.hl7'],
+    files: { 'x.hl7': '' },
+    code: 1,
+    says: 'no HL7 message found',
+  },
+  {
+    name: 'send: a file with no message is refused before connecting',
+    args: ['send', '@x.hl7', '--to', '127.0.0.1:9'],
+    files: { 'x.hl7': '\n\n' },
+    code: 2,
+    says: 'no HL7 message',
+  },
+  {
     name: 'hl7 inspect: bytes with no message structure',
     args: ['hl7', 'inspect', '@x.hl7'],
     files: { 'x.hl7': '\u0000\u0001garbage\u00ff'.repeat(100) },
@@ -91,11 +105,11 @@ export const BAD_INPUTS: BadInput[] = [
     says: 'structure.',
   },
   {
-    name: 'send: a file with no message (skipped bytes said, then nothing listening)',
+    name: 'send: a file with no message (skipped bytes said, nothing sent)',
     args: ['send', '@x.hl7', '--to', '127.0.0.1:9'],
     files: { 'x.hl7': 'not hl7\n' },
-    code: 3,
-    says: 'skipped 7 bytes',
+    code: 2,
+    says: /skipped 7 bytes[\s\S]*no HL7 message/,
   },
 
   // ---- YAML ----

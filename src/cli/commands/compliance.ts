@@ -7,6 +7,7 @@ import { UserError } from '../../core/errors.js';
 import type { CheckResult } from '../../core/evidence.js';
 import {
   actionsFromExchanges,
+  auditSpan,
   loadAuditTrail,
   loadExchanges,
   reviewAccessFiles,
@@ -279,8 +280,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const source = auditSource(o);
       const { outputs, now } = findingsSetup(o, 'compliance-audit');
       const { actions, skipped } = actionsFromExchanges(loadExchanges(o.actions));
-      const from = Math.min(...actions.map((a) => a.startMs)) - windowMs;
-      const to = Math.max(...actions.map((a) => a.endMs)) + windowMs;
+      const { from, to } = auditSpan(actions, windowMs);
       // Unreadable files throw (exit 2); an unreachable server throws with exit 3.
       const trail =
         actions.length > 0 ? await loadAuditTrail(source, { from, to }) : { records: [] };

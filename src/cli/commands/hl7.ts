@@ -86,7 +86,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     let bad = 0;
     try {
       for (const file of files) {
+        let seen = 0;
         for await (const m of streamMessageFile(file)) {
+          seen++;
           if ('kind' in m) {
             bad++;
             process.stderr.write(
@@ -107,6 +109,11 @@ export const register: RegisterCommand = (program: Command, setExit) => {
             const text = messageText(file, m.index, m.offset, m.message);
             for (const t of texts) t.write(text);
           }
+        }
+        if (seen === 0) {
+          // An empty file is said, never an empty success.
+          bad++;
+          process.stderr.write(`${file}: no HL7 message found (a message starts with MSH)\n`);
         }
       }
     } finally {

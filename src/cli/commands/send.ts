@@ -68,6 +68,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         );
       return messages;
     });
+    if (all.length === 0)
+      throw new UserError('E_INPUT', `no HL7 message in ${files.join(', ')}`, {
+        hint: 'nothing was sent; each message starts with an MSH segment',
+      });
     const unreadable = all.filter((m) => !m.message);
     if (unreadable.length > 0) {
       const m = unreadable[0]!;

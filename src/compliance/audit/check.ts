@@ -115,6 +115,23 @@ export function sourceLabel(source: AuditSource): string {
   return source.kind === 'fhir' ? `${source.baseUrl.replace(/\/+$/, '')}/AuditEvent` : source.file;
 }
 
+/**
+ * The time span whose audit records can match `actions`: first start to last end, widened by
+ * the window. A loop, not Math.min(...list): spreading 100k+ actions overflows the call stack.
+ */
+export function auditSpan(
+  actions: readonly { startMs: number; endMs: number }[],
+  windowMs: number,
+): { from: number; to: number } {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const a of actions) {
+    from = Math.min(from, a.startMs - windowMs);
+    to = Math.max(to, a.endMs + windowMs);
+  }
+  return { from, to };
+}
+
 export async function checkAuditTrail(input: AuditCheckInput): Promise<CheckResult> {
   const windowMs = input.windowMs ?? DEFAULT_WINDOW_MS;
   const { actions, skipped } = actionsFromExchanges(input.exchanges);
@@ -127,13 +144,7 @@ export async function checkAuditTrail(input: AuditCheckInput): Promise<CheckResu
     ...(input.actionsFile ? { actionsFile: input.actionsFile } : {}),
   };
   if (actions.length === 0) return verifyAuditTrail([], [], opts);
-  // A loop, not Math.min(...list): spreading 100k+ actions overflows the call stack.
-  let from = Infinity;
-  let to = -Infinity;
-  for (const a of actions) {
-    from = Math.min(from, a.startMs - windowMs);
-    to = Math.max(to, a.endMs + windowMs);
-  }
+  const { from, to } = auditSpan(actions, windowMs);
   let trail: Awaited<ReturnType<typeof loadAuditTrail>>;
   try {
     trail = await loadAuditTrail(input.source, { from, to });
