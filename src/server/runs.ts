@@ -18,6 +18,18 @@ import { evaluateReview, evidenceFromRecords, STANDARD_TEMPLATE } from '../revie
 import { ApiError } from './errors.js';
 import { signoffsOf, type Signoff } from './signoff.js';
 
+/** The decision record of a run as the runs list and the API show it (null: none yet). */
+function decisionSummary(d: ReturnType<typeof latestDecision>) {
+  return d
+    ? {
+        value: d.review.decision,
+        decidedAt: d.review.decidedAt,
+        decidedBy: d.review.decidedBy,
+        recordId: d.record.id,
+      }
+    : null;
+}
+
 export const PROVISIONAL_BY = 'golive serve (provisional)';
 /** Exchanges shown on a run page; a load run may store far more than a page can carry. */
 const MAX_EXCHANGES = 1000;
@@ -130,14 +142,7 @@ function summarise(runId: string, all: readonly EvidenceRecord[], now: Date): Ru
     records: all.length,
     counts,
     outcomes,
-    decision: d
-      ? {
-          value: d.review.decision,
-          decidedAt: d.review.decidedAt,
-          decidedBy: d.review.decidedBy,
-          recordId: d.record.id,
-        }
-      : null,
+    decision: decisionSummary(d),
     provisional: d ? null : reviewOf(runId, records, now, true).review.decision,
     complete: records.some((r) => r.kind === 'decision'),
     malformed: unreadable(all),
@@ -224,14 +229,7 @@ export function reviewOf(
   const state = {
     complete: records.some((r) => r.kind === 'decision'),
     malformed: unreadable(all),
-    recorded: d
-      ? {
-          value: d.review.decision,
-          decidedAt: d.review.decidedAt,
-          decidedBy: d.review.decidedBy,
-          recordId: d.record.id,
-        }
-      : null,
+    recorded: decisionSummary(d),
     signoffs: signoffsOf(records),
   };
   if (d && !forceProvisional) {

@@ -22,6 +22,7 @@ import { parseYamlText } from '../../src/inputs/yaml.js';
 import { loadTable } from '../../src/inputs/table.js';
 import { ACCOUNTS, DEVICES } from '../../src/compliance/index.js';
 import {
+  AUDIT_CSV_COLUMNS,
   loadExchanges,
   parseAuditCsv,
   parseAuditNdjson,
@@ -263,17 +264,7 @@ describe('fuzz: CSV readers', () => {
   });
 
   it('audit log CSV exports: records or a UserError', () => {
-    const columns = [
-      'time',
-      'user',
-      'action',
-      'object_type',
-      'object_id',
-      'patient',
-      'source',
-      'outcome',
-      'message_control_id',
-    ];
+    const columns = AUDIT_CSV_COLUMNS;
     fc.assert(
       fc.property(fc.oneof(csvish(columns), punctuated), (text) =>
         endsWell(() => parseAuditCsv(text, 'audit.csv')),
