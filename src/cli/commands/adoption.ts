@@ -3,8 +3,8 @@
  * quick-reference guides, workaround signals and floor-support roster coverage.
  * Exit 0 no error-level finding, 1 any, 2 bad input.
  */
-import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../core/index.js';
 import { reviewAdoptionFiles } from '../../adoption/index.js';
 import { percent } from '../options.js';
 import type { RegisterCommand } from '../command-types.js';
@@ -14,14 +14,19 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('adoption')
     .description(
-      'check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
+      'Check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
     )
     .option('--tasks <file>', 'task simulation records, CSV or YAML (docs/adoption.md)')
     .option('--guides <file>', 'quick-reference guides (task -> guide); needs --tasks')
     .option('--signals <file>', 'workaround signal log')
     .option('--roster <file>', 'floor-support roster (unit, shift, staff, role); needs --plan')
     .option('--plan <file>', 'launch plan: units x shifts (x dates) to cover')
-    .option('--threshold <pct>', 'minimum % of task attempts completed unaided', '90');
+    .addOption(
+      new Option('--threshold <pct>', 'minimum % of task attempts completed unaided').default(
+        '90',
+        '90%',
+      ),
+    );
   findingsOptions(cmd, 'adoption')
     .addHelpText(
       'after',

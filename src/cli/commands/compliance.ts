@@ -2,9 +2,9 @@
  * `golive compliance access|registers|audit`: compliance evidence for the go-live review
  * (REVIEW.md compliance.*). Exit 0 no error-level finding, 1 any, 2 bad input, 3 unreachable.
  */
-import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
-import type { CheckResult } from '../../core/evidence.js';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../core/index.js';
+import type { CheckResult } from '../../core/index.js';
 import {
   actionsFromExchanges,
   auditSpan,
@@ -17,8 +17,8 @@ import {
   type AuditSource,
 } from '../../compliance/index.js';
 import { parseDuration, positiveInt, resolveNow } from '../options.js';
-import { exitCodeOf, toJsonReport, toText } from '../../report/findings-output.js';
-import { checksJunit } from '../../report/reporter-documents.js';
+import { exitCodeOf, toJsonReport, toText } from '../../report/index.js';
+import { checksJunit } from '../../report/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import {
   addAsOfOption,
@@ -136,13 +136,13 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('compliance')
     .description(
-      'compliance evidence: access review, device and change registers, audit-trail verification',
+      'Compliance evidence: access review, device and change registers, audit-trail verification',
     );
 
   const access = cmd
     .command('access')
     .description(
-      'review accounts against roles and clinical duties (compliance.roles-duties, compliance.service-vendor-accounts)',
+      'Review accounts against roles and clinical duties (compliance.roles-duties, compliance.service-vendor-accounts)',
     )
     .requiredOption('--accounts <file>', 'accounts, CSV or YAML (docs/compliance.md#access-review)')
     .requiredOption('--roles <file>', 'role -> permission matrix, CSV or YAML')
@@ -156,9 +156,12 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .option(
       '--dormant-days <n>',
-      'an active account unused longer than this is dormant (default 90)',
+      'days unused after which an active account is dormant (default: 90 days)',
     )
-    .option('--rotation-days <n>', 'a service credential older than this is overdue (default 365)');
+    .option(
+      '--rotation-days <n>',
+      'days after which a service credential is overdue for rotation (default: 365 days)',
+    );
   findingsOptions(access, 'compliance-access');
   access.action(
     async (
@@ -196,7 +199,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   const registers = cmd
     .command('registers')
     .description(
-      'check the connected-device inventory and interface change register (compliance.device-security, compliance.change-control)',
+      'Check the connected-device inventory and interface change register (compliance.device-security, compliance.change-control)',
     )
     .option(
       '--devices <file>',
@@ -240,7 +243,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   const audit = cmd
     .command('audit')
     .description(
-      'verify that every action golive performed left a complete audit record (compliance.audit-trail)',
+      'Verify that every action golive performed left a complete audit record (compliance.audit-trail)',
     )
     .requiredOption(
       '--actions <file>',
@@ -252,11 +255,21 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--csv <file>',
       `exported audit log CSV (columns: time, user, action, object_type, object_id, patient, source, outcome, message_control_id)`,
     )
-    .option('--window <duration>', 'how far from an action its record may be', '5m')
-    .option('--skew <duration>', 'clock difference tolerated before audit.skew', '2m')
+    .addOption(
+      new Option(
+        '--window <duration>',
+        'how far from an action its record may be, e.g. --window 10m',
+      ).default('5m', '5m'),
+    )
+    .addOption(
+      new Option('--skew <duration>', 'clock difference tolerated before audit.skew').default(
+        '2m',
+        '2m',
+      ),
+    )
     .option(
       '--user <name>',
-      'identity sent as X-Golive-User to the FHIR server (default golive-auditor)',
+      'identity sent as X-Golive-User to the FHIR server (default: golive-auditor)',
     )
     .option('--basic-env <var>', 'environment variable holding user:password for HTTP Basic')
     .option('--bearer-env <var>', 'environment variable holding a bearer token');

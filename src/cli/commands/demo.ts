@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/terminal.js';
-import { runDemo } from '../../runner/demo.js';
-import { TaskList } from '../../runner/progress.js';
+import { useColour } from '../../report/index.js';
+import { runDemo } from '../../runner/index.js';
+import { TaskList } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
@@ -18,10 +18,10 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .option('--clean', 'fault-free site with complete evidence (ends GO)')
     .option(
       '--output <dir>',
-      'where to write the reports and evidence store, in demo/ or clean/ (default golive-report)',
+      'where to write the reports and evidence store, in demo/ or clean/ (default: golive-report)',
     )
     .addOption(deprecatedOption('--out <dir>', '--output'))
-    .option('--store <store>', 'evidence store (default evidence.db in the reports folder)')
+    .option('--store <store>', 'evidence store (default: evidence.db in the reports folder)')
     .option('--profile <name>', PROFILE_HELP.replace(' with --target embedded', ''))
     .action(
       async (opts: {

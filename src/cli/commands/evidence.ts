@@ -5,8 +5,8 @@
  * path or in the schema, not a store), 3 when PostgreSQL is unreachable. list exits 2 naming a
  * record it cannot read; runs marks a run without a decision record as incomplete.
  */
-import type { Command } from 'commander';
-import { isUserError, UserError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { isUserError, UserError } from '../../core/index.js';
 import {
   isRecordKind,
   openEvidenceStore,
@@ -37,7 +37,12 @@ function storeOptions(cmd: Command): Command {
       '--store <file|url>',
       'SQLite file or postgres:// URL (default: $GOLIVE_STORE, else .golive/evidence.db)',
     )
-    .option('--schema <name>', 'PostgreSQL schema holding the store', 'golive');
+    .addOption(
+      new Option('--schema <name>', 'PostgreSQL schema holding the store').default(
+        'golive',
+        'golive',
+      ),
+    );
 }
 
 async function withStore<T>(flags: StoreFlags, fn: (s: EvidenceStore) => Promise<T>): Promise<T> {
@@ -91,10 +96,10 @@ function line(r: EvidenceRecord): string {
 export const register: RegisterCommand = (program, setExit) => {
   const evidence = program
     .command('evidence')
-    .description('inspect the evidence store (append-only, hash-chained)');
+    .description('Inspect the evidence store (append-only, hash-chained)');
 
   const verify = storeOptions(evidence.command('verify')).description(
-    'recompute every hash and link; name any edited, removed or reordered record',
+    'Recompute every hash and link; name any edited, removed or reordered record',
   );
   addOutputOptions(verify, OUTPUT, { json: 'the verification report as JSON, to stdout or FILE' });
   verify.action(async (opts: StoreFlags & OutputFlags) => {
@@ -113,7 +118,7 @@ export const register: RegisterCommand = (program, setExit) => {
   });
 
   const list = storeOptions(evidence.command('list'))
-    .description('list evidence records in append order')
+    .description('List evidence records in append order')
     .option('--run <id>', 'only records of this run')
     .option('--kind <kind>', `only records of this kind (${RECORD_KINDS.join(', ')})`);
   addOutputOptions(list, OUTPUT, { json: 'records (with content) as JSON, to stdout or FILE' });
@@ -142,7 +147,7 @@ export const register: RegisterCommand = (program, setExit) => {
   });
 
   const runs = storeOptions(evidence.command('runs')).description(
-    'list the runs in the store (a run without a decision record is incomplete)',
+    'List the runs in the store (a run without a decision record is incomplete)',
   );
   addOutputOptions(runs, OUTPUT, { json: 'the runs as JSON, to stdout or FILE' });
   runs.action(async (opts: StoreFlags & OutputFlags) => {

@@ -27,9 +27,9 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('match')
     .description('Find probable duplicate people in a roster CSV')
     .argument('<file>', 'roster CSV with a header row (columns: docs/lint.md#identity-matching)')
-    .option('--threshold <score>', `match score 0..1 (default ${DEFAULT_THRESHOLD})`)
-    .option('--max-pairs <n>', 'pairs listed at most, best scores first (default 10000)')
-    .option('--max-comparisons <n>', 'candidate pairs scored at most (default 5000000)');
+    .option('--threshold <score>', `match score from 0 to 1 (default: ${DEFAULT_THRESHOLD})`)
+    .option('--max-pairs <n>', 'pairs listed at most, best scores first (default: 10000)')
+    .option('--max-comparisons <n>', 'candidate pairs scored at most (default: 5000000)');
   addOutputOptions(match, OUTPUT, { json: 'JSON {summary, pairs}, to stdout or to FILE' });
   match.action(async (file: string, o: OutputFlags & IdentityFlags) => {
     // Flags checked (identityOptions, output paths) before the roster is read.

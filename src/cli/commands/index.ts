@@ -47,12 +47,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   cmd(
     'compliance',
-    'compliance evidence: access review, device and change registers, audit-trail verification',
+    'Compliance evidence: access review, device and change registers, audit-trail verification',
     () => import('./compliance.js'),
   ),
   cmd(
     'adoption [options]',
-    'check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
+    'Check day-one readiness: unaided tasks, exception guides, workaround signals, floor support (adoption.*)',
     () => import('./adoption.js'),
   ),
   cmd('identity', 'Identity checks on patient rosters', () => import('./identity.js')),
@@ -74,12 +74,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   cmd('hl7', 'Work with HL7 v2 message files', () => import('./hl7.js')),
   cmd(
     'evidence',
-    'inspect the evidence store (append-only, hash-chained)',
+    'Inspect the evidence store (append-only, hash-chained)',
     () => import('./evidence.js'),
   ),
   cmd(
     'serve [options]',
-    'web dashboard: runs, reviews, evidence; attestations and waivers by role',
+    'Web dashboard: runs, reviews, evidence; attestations and waivers by role',
     () => import('./serve.js'),
   ),
 ];

@@ -5,11 +5,11 @@
  * only findings of kinds not in it (docs/lint.md#grouped-output-and-baselines).
  * Exit 0 no reported error-level finding, 1 any, 2 bad input, config or baseline.
  */
-import { exitCodeOf } from '../../core/result.js';
+import { exitCodeOf } from '../../core/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../core/errors.js';
-import { resolveHl7Inputs, type ReadProgress } from '../../inputs/hl7-files.js';
+import { UserError } from '../../core/index.js';
+import { resolveHl7Inputs, type ReadProgress } from '../../inputs/index.js';
 import {
   baselineOf,
   formatBaseline,
@@ -38,7 +38,7 @@ import {
   type OutputTarget,
   type RequestedReporter,
 } from '../output-options.js';
-import { useColour } from '../../report/terminal.js';
+import { useColour } from '../../report/index.js';
 
 interface LintOpts {
   config?: string;
@@ -188,7 +188,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       'folder for reports given without FILE (golive-lint.json, golive-lint.xml); an existing folder or a path ending in /; any other path is the old -o FILE (deprecated)',
     );
   addOutputOptions(cmd, OUTPUT, { output: false, folderArguments: true });
-  addAsOfOption(cmd, 'instant for future-time checks (default GOLIVE_NOW or the clock)');
+  addAsOfOption(cmd, 'instant for future-time checks (default: $GOLIVE_NOW, else the clock)');
   cmd
     .option(
       '--time-zone <zone>',

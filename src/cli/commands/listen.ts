@@ -1,13 +1,13 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { messageType } from '../../hl7/index.js';
 import {
   startMllpListener,
   frame,
   type IncomingMessage,
   type ListenerEvent,
-} from '../../transports/mllp/index.js';
-import { UserError } from '../../core/errors.js';
+} from '../../transports/index.js';
+import { UserError } from '../../core/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parsePort } from '../address.js';
 import { byteSize, positiveInt, wholeNumber } from '../options.js';
@@ -29,24 +29,36 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('listen')
     .description('Capture HL7 v2 messages over MLLP to a file and acknowledge them')
     .requiredOption('--port <n>', 'port to listen on (0 picks a free one)')
-    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1', '127.0.0.1'))
     .option(
       '--out <file>',
       'append each message to this file (one per line, segments separated by CR)',
     )
     .option('--framed', 'write MLLP-framed messages instead of one per line')
-    .option('--ack <code>', 'acknowledgement code to answer with: AA, AE or AR', 'AA')
-    .option('--count <n>', 'stop after this many messages')
-    .option('--max-connections <n>', 'connections at once; more are closed at once', '256')
-    .option(
-      '--max-message-bytes <size>',
-      'largest message (MLLP frame) accepted, e.g. 16MiB; a larger one is answered AR',
-      '16MiB',
+    .addOption(
+      new Option('--ack <code>', 'acknowledgement code to answer with: AA, AE or AR').default(
+        'AA',
+        'AA',
+      ),
     )
-    .option(
-      '--partial-budget <size>',
-      'bytes of unfinished frames held over all connections; a frame that would pass it is answered AR',
-      '64MiB',
+    .option('--count <n>', 'stop after this many messages')
+    .addOption(
+      new Option('--max-connections <n>', 'connections at once; more are closed at once').default(
+        '256',
+        '256',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--max-message-bytes <size>',
+        'largest message (MLLP frame) accepted, at least 1KiB; a larger one is answered AR, e.g. --max-message-bytes 4MiB',
+      ).default('16MiB', '16MiB'),
+    )
+    .addOption(
+      new Option(
+        '--partial-budget <size>',
+        'bytes of unfinished frames held over all connections, at least 1KiB; a frame that would pass it is answered AR',
+      ).default('64MiB', '64MiB'),
     )
     .action(async (opts: ListenOpts) => {
       const ackCode = ackCodeOf(opts.ack);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/index.js';
-import { loadYamlFile } from '../../inputs/yaml.js';
-import { UserError } from '../../core/errors.js';
+import { loadYamlFile } from '../../inputs/index.js';
+import { UserError } from '../../core/index.js';
 import type { CheckResult } from '../../core/index.js';
 import {
   BUILTIN_PROFILES,
@@ -17,8 +17,8 @@ import {
   storageFromConfig,
   type LoadedProfile,
 } from '../../load/index.js';
-import { targetsFor } from '../../runner/targets.js';
-import { loadJunit } from '../../report/reporter-documents.js';
+import { targetsFor } from '../../runner/index.js';
+import { loadJunit } from '../../report/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import {

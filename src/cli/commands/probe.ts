@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import { defaultConfig, loadConfigFile, resolveConfigPath } from '../../config/index.js';
 import {
   probeCapabilities,
@@ -15,7 +15,7 @@ import {
   selectScenarios,
   templateStoreFor,
 } from '../../scenarios/index.js';
-import { targetsFor } from '../../runner/targets.js';
+import { targetsFor } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import {
@@ -40,7 +40,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .description(
       'Discover what the target supports (CapabilityStatement, the searches golive needs, which scenarios can run there); sends no clinical data',
     )
-    .option('--config <file>', 'site configuration (default ./golive.yaml when present)')
+    .option('--config <file>', 'site configuration (default: ./golive.yaml when present)')
     .option('--target <target>', '"embedded" probes the reference site started in-process')
     .option('--profile <name>', PROFILE_HELP);
   addOutputOptions(cmd, OUTPUT, {

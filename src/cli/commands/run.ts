@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../core/index.js';
 import { loadConfigFile, resolveConfigPath, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/terminal.js';
-import { planReview, runReview, type PlanReviewOptions } from '../../runner/run.js';
-import { renderPlan } from '../../runner/plan-text.js';
-import { TaskList } from '../../runner/progress.js';
+import { useColour } from '../../report/index.js';
+import { planReview, runReview, type PlanReviewOptions } from '../../runner/index.js';
+import { renderPlan } from '../../runner/index.js';
+import { TaskList } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { VERSION } from '../version.js';
@@ -61,22 +61,23 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .description(
       'Run the go-live review golive.yaml describes (scenarios, audit, lint, load, failover, records) and decide; exit 0 GO, 1 CONDITIONAL GO or NO-GO, 2 bad config, 3 target unreachable',
     )
-    .option('--config <file>', 'site configuration (default ./golive.yaml)')
+    .option('--config <file>', 'site configuration (default: ./golive.yaml)')
     .option('--target <target>', '"embedded" runs against the reference site started in-process')
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
     .option('--profile <name>', PROFILE_HELP)
-    .option('--output <dir>', 'reports folder (default review.reports of the config)')
+    .option('--output <dir>', 'reports folder (default: review.reports of the config)')
     .addOption(deprecatedOption('--out <dir>', '--output'))
     .option(
       '--store <store>',
-      'evidence store: SQLite file or postgres:// URL (default review.evidence of the config)',
+      'evidence store: SQLite file or postgres:// URL (default: review.evidence of the config)',
     )
     .addOption(deprecatedOption('--evidence <store>', '--store'))
     .option('--as-of <date>', 'evaluate dated records (accounts, rosters, waivers) as of this date')
-    .option(
-      '--author <name>',
-      'recorded as the author of the evidence',
-      process.env.USER ?? 'golive',
+    .addOption(
+      new Option('--author <name>', 'recorded as the author of the evidence').default(
+        process.env.USER ?? 'golive',
+        '$USER, else golive',
+      ),
     )
     .option(
       '--plan',

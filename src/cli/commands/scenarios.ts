@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../core/index.js';
 import {
   defaultConfig,
   loadConfigFile,
@@ -16,11 +16,11 @@ import {
   templateStoreFor,
   type ManualPrompt,
 } from '../../scenarios/index.js';
-import { createProgress, formatScenarioList } from '../../scenarios/progress.js';
-import { colourFor, useColour } from '../../report/terminal.js';
-import type { RunEvent } from '../../scenarios/runner.js';
-import { scenarioRunJson, scenarioRunJunit } from '../../report/reporter-documents.js';
-import { targetsFor } from '../../runner/targets.js';
+import { createProgress, formatScenarioList } from '../../scenarios/index.js';
+import { colourFor, useColour } from '../../report/index.js';
+import type { RunEvent } from '../../scenarios/index.js';
+import { scenarioRunJson, scenarioRunJunit } from '../../report/index.js';
+import { targetsFor } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { positiveInt } from '../options.js';
@@ -98,17 +98,21 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     )
     .argument(
       '[scenarios...]',
-      'scenario ids, globs (order.*) or YAML files; default: those in scope in the config',
+      'scenario ids, globs (order.*) or YAML files (default: those in scope in the config)',
     )
-    .option('--config <file>', 'site configuration (default ./golive.yaml when present)')
-    .option(
-      '--target <target>',
-      'embedded (start the reference site in-process) or config',
-      'config',
+    .option('--config <file>', 'site configuration (default: ./golive.yaml when present)')
+    .addOption(
+      new Option(
+        '--target <target>',
+        'embedded (start the reference site in-process) or config (the target of the config)',
+      ).default('config', 'config'),
     )
     .option('--faults <a,b>', 'reference-site faults to switch on (with --target embedded)')
     .option('--profile <name>', PROFILE_HELP)
-    .option('--concurrency <n>', 'scenarios run at once (default from the config, 4)')
+    .option(
+      '--concurrency <n>',
+      'scenarios run at once (default: scenarios.concurrency of the config, else 4)',
+    )
     .option('--verbose', 'print every step as it ends')
     .option('--attended', 'ask a person at the terminal to confirm manual steps');
   addOutputOptions(run, RUN_OUTPUT, {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { Option, type Command } from 'commander';
+import { UserError } from '../../core/index.js';
 import { messageType } from '../../hl7/index.js';
-import { MllpClient, type SendResult } from '../../transports/mllp/index.js';
+import { MllpClient, type SendResult } from '../../transports/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parseHostPort } from '../address.js';
 import { wholeNumber } from '../options.js';
 import { readMessageFile } from '../read-messages.js';
-import { openStream, type OutputStream } from '../../report/reporter.js';
+import { openStream, type OutputStream } from '../../report/index.js';
 import {
   addOutputOptions,
   resolveOutputs,
@@ -46,9 +46,16 @@ export const register: RegisterCommand = (program: Command, setExit) => {
     .command('send')
     .description('Send every message of the files over MLLP and report each acknowledgement')
     .argument('<files...>', 'HL7 v2 files (one or many messages each)')
-    .requiredOption('--to <host:port>', 'receiver address, e.g. 127.0.0.1:2575')
-    .option('--timeout <ms>', 'wait this long for each ACK', '10000')
-    .option('--retries <n>', 'resend (same MSH-10) after a timeout or reset', '0')
+    .requiredOption('--to <host:port>', 'receiver address, e.g. --to 127.0.0.1:2575')
+    .addOption(
+      new Option('--timeout <ms>', 'time to wait for each ACK, in ms').default('10000', '10000 ms'),
+    )
+    .addOption(
+      new Option('--retries <n>', 'resends (same MSH-10) after a timeout or reset').default(
+        '0',
+        '0',
+      ),
+    )
     .option('--tls', 'use TLS')
     .option('--ca <file>', 'trusted CA certificate (PEM) for TLS')
     .option('--pin <sha256...>', 'accept only this certificate fingerprint (TLS)');

@@ -3,8 +3,9 @@
  * `golive serve --hash-token` makes a token and the hash to put in the users file.
  */
 import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
 import { dirname, join } from 'node:path';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import { isPostgresUrl, openEvidenceStore, resolveStoreLocation } from '../../evidence/index.js';
 import { generateToken, hashToken, loadUsers, startServer } from '../../server/index.js';
 import { parsePort } from '../address.js';
@@ -83,24 +84,33 @@ const isLoopbackHost = (h: string) => h === 'localhost' || h === '::1' || /^127\
 export const register: RegisterCommand = (program, setExit) => {
   program
     .command('serve')
-    .description('web dashboard: runs, reviews, evidence; attestations and waivers by role')
+    .description('Web dashboard: runs, reviews, evidence; attestations and waivers by role')
     .option(
       '--store <file|url>',
       'SQLite file or postgres:// URL (default: $GOLIVE_STORE, else .golive/evidence.db)',
     )
-    .option('--schema <name>', 'PostgreSQL schema holding the store', 'golive')
-    .option('--port <n>', 'port to listen on (0 picks a free one)', '8600')
-    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .addOption(
+      new Option('--schema <name>', 'PostgreSQL schema holding the store').default(
+        'golive',
+        'golive',
+      ),
+    )
+    .addOption(
+      new Option('--port <n>', 'port to listen on (0 picks a free one)').default('8600', '8600'),
+    )
+    .addOption(new Option('--host <addr>', 'address to bind').default('127.0.0.1', '127.0.0.1'))
     .option('--users <file>', 'users file (YAML: name, role, token_sha256); without it: read-only')
     .option(
       '--audit-log <file>',
       'SQLite file of the dashboard audit log (default: dashboard-audit.db next to the store)',
     )
-    .option(
-      '--allowed-host <name>',
-      'a host name the dashboard answers to besides loopback and the bound address (repeatable)',
-      collect,
-      [],
+    .addOption(
+      new Option(
+        '--allowed-host <name>',
+        'a host name the dashboard answers to besides loopback and the bound address (repeatable)',
+      )
+        .argParser(collect)
+        .default([], 'none'),
     )
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')

@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { PROFILE_NAMES, parseFaultList, startSite, type ProfileName } from '../../site/index.js';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parseHostPort, parsePort } from '../address.js';
 import { wholeNumber } from '../options.js';
@@ -23,20 +23,29 @@ export const register: RegisterCommand = (program: Command, setExit) => {
   program
     .command('site')
     .description('Run the embedded reference site (simulated LIS/EHR over MLLP and FHIR R4)')
-    .option(
-      '--profile <name>',
-      `how the site represents what it files: ${PROFILE_NAMES.join(' | ')} (docs/site.md, Profiles)`,
-      'standard',
+    .addOption(
+      new Option(
+        '--profile <name>',
+        `how the site represents what it files: ${PROFILE_NAMES.join(' or ')} (docs/site.md, Profiles)`,
+      ).default('standard', 'standard'),
     )
-    .option('--mllp-port <n>', 'MLLP port (0 picks a free one)', '0')
-    .option('--fhir-port <n>', 'FHIR and control API port (0 picks a free one)', '0')
+    .addOption(new Option('--mllp-port <n>', 'MLLP port (0 picks a free one)').default('0', '0'))
+    .addOption(
+      new Option('--fhir-port <n>', 'FHIR and control API port (0 picks a free one)').default(
+        '0',
+        '0',
+      ),
+    )
     .option(
       '--downstream <host:port>',
       'forward results and critical notifications to this MLLP listener',
     )
     .option('--faults <a,b>', 'switch on named faults (see docs/site.md)')
     .option('--data <file>', 'SQLite data file: state survives restart and kill -9')
-    .option('--critical-delay-ms <n>', 'delay before a critical result is notified')
+    .option(
+      '--critical-delay-ms <n>',
+      'delay before a critical result is notified, in ms (default: 0 ms)',
+    )
     .action(async (opts: SiteOpts) => {
       const site = await startSite({
         profile: parseProfile(opts.profile),
