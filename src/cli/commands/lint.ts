@@ -9,7 +9,8 @@ import { exitCodeOf } from '../../core/index.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../core/index.js';
-import { resolveHl7Inputs, type ReadProgress } from '../../inputs/index.js';
+import { resolveHl7Inputs } from '../../inputs/index.js';
+import { LintProgress } from '../lint-progress.js';
 import {
   baselineOf,
   formatBaseline,
@@ -142,35 +143,6 @@ function lintOutputs(o: LintOpts, deprecations: Deprecations): OutputTarget[] {
   return resolveOutputs(flags, OUTPUT, legacy, { defaultList: file === undefined });
 }
 
-const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
-
-/** Progress on stderr: a rewritten line on a terminal, a line every 5 s otherwise. */
-function progressPrinter(enabled: boolean): {
-  update: (p: ReadProgress) => void;
-  done: () => void;
-} {
-  const start = Date.now();
-  const tty = process.stderr.isTTY === true;
-  let last = 0;
-  let shown = false;
-  const update = (p: ReadProgress) => {
-    if (!enabled || p.bytesRead < PROGRESS_MIN_BYTES) return;
-    const now = Date.now();
-    if (now - last < (tty ? 250 : 5000)) return;
-    last = now;
-    const secs = Math.max(0.001, (now - start) / 1000);
-    const mb = p.bytesRead / 1048576;
-    let line = `lint: ${mb.toFixed(0)} MB`;
-    if (p.totalBytes) line += ` of ${(p.totalBytes / 1048576).toFixed(0)} MB`;
-    line += `, ${Math.round(p.messages / secs)} msg/s, ${(mb / secs).toFixed(1)} MB/s`;
-    if (p.totalBytes && p.bytesRead > 0)
-      line += `, ETA ${Math.max(0, Math.round(((p.totalBytes - p.bytesRead) / p.bytesRead) * secs))} s`;
-    process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
-    shown = true;
-  };
-  return { update, done: () => shown && tty && process.stderr.write('\r\u001b[K') && undefined };
-}
-
 export const register: RegisterCommand = (program: Command, setExit) => {
   const cmd = program
     .command('lint')
@@ -194,7 +166,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--time-zone <zone>',
       'IANA zone of senders that omit offsets (overrides site.timeZone)',
     )
-    .option('--no-progress', 'no progress on stderr')
+    .option('--no-progress', 'no progress line on stderr (shown on a terminal only)')
     .option('--color', 'colour text output even when not a terminal')
     .option('--detail', 'text output finding by finding instead of grouped by sender and field')
     .option(
@@ -216,14 +188,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       const nowMs = parseNow(asOf);
       resolveHl7Inputs(inputs); // bad paths fail (exit 2) before anything is read
       const baseline = o.baseline ? readBaseline(o.baseline) : undefined;
-      const progress = progressPrinter(o.progress);
-      const result = await lintInputs(inputs, {
-        config,
-        nowMs,
-        baseline,
-        onProgress: progress.update,
-      });
-      progress.done();
+      const progress = new LintProgress(process.stderr, { enabled: o.progress });
+      let result: Awaited<ReturnType<typeof lintInputs>>;
+      try {
+        result = await lintInputs(inputs, {
+          config,
+          nowMs,
+          baseline,
+          onProgress: progress.update,
+        });
+      } finally {
+        progress.done();
+      }
       const written = o.writeBaseline ? baselineOf(result, inputs) : undefined;
       if (o.writeBaseline && written) writeBaseline(o.writeBaseline, formatBaseline(written));
       await emitOutputs(targets, 'lint', {
