@@ -2,7 +2,7 @@
  * Adoption evidence: four CheckResults, one per REVIEW.md criterion (adoption.unaided-tasks,
  * adoption.exceptions-understood, adoption.workaround-signals, adoption.floor-support).
  */
-import type { CheckResult } from '../core/evidence.js';
+import type { CheckResult } from '../core/index.js';
 import { loadGuides, loadPlan, loadRoster, loadSignals, loadTasks } from './load.js';
 import { reviewFloorSupport } from './roster.js';
 import { reviewWorkarounds } from './signals.js';

@@ -1,7 +1,7 @@
 /** Loading the adoption inputs from files (CSV or YAML); bad input throws UserError (exit 2). */
 import { extname } from 'node:path';
-import { loadYamlText, parseYamlText, readTextFile } from '../inputs/yaml.js';
-import { loadTable, type TableRow } from '../inputs/table.js';
+import { loadYamlText, parseYamlText, readTextFile } from '../inputs/index.js';
+import { loadTable, type TableRow } from '../inputs/index.js';
 import type { PlannedShift } from './roster.js';
 import {
   GUIDES,

@@ -2,10 +2,10 @@
  * Floor support (adoption.floor-support): every launch shift on every unit in the plan has
  * someone on the support roster (super-user, analyst, vendor at the elbow).
  */
-import type { CheckResult } from '../core/evidence.js';
-import type { Finding, Location } from '../core/finding.js';
-import { buildResult, pct } from '../core/check-result.js';
-import type { TableRow } from '../inputs/table.js';
+import type { CheckResult } from '../core/index.js';
+import type { Finding, Location } from '../core/index.js';
+import { buildResult, pct } from '../core/index.js';
+import type { TableRow } from '../inputs/index.js';
 import type { RosterRow } from './schema.js';
 
 export interface PlannedShift {

@@ -3,8 +3,8 @@
  * workaround signal log, the support roster and the launch plan. Each is CSV or YAML.
  */
 import { z } from 'zod';
-import { list, slug, text, when, yesNo } from '../inputs/fields.js';
-import type { TableSpec } from '../inputs/table.js';
+import { list, slug, text, when, yesNo } from '../inputs/index.js';
+import type { TableSpec } from '../inputs/index.js';
 
 const DOCS = 'docs/adoption.md';
 

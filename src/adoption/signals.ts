@@ -3,10 +3,10 @@
  * delayed acknowledgements, verbal result relays and password-sharing requests are how staff
  * route around a system they cannot use safely. An open high-risk one blocks go-live.
  */
-import type { CheckResult } from '../core/evidence.js';
-import type { Finding } from '../core/finding.js';
-import { buildResult } from '../core/check-result.js';
-import { cell, type TableRow } from '../inputs/table.js';
+import type { CheckResult } from '../core/index.js';
+import type { Finding } from '../core/index.js';
+import { buildResult } from '../core/index.js';
+import { cell, type TableRow } from '../inputs/index.js';
 import type { SignalRow } from './schema.js';
 
 const OPEN = new Set(['open', 'in-progress']);

@@ -3,10 +3,10 @@
  * (adoption.unaided-tasks), and its exception tasks too, with a quick-reference guide for each
  * (adoption.exceptions-understood)? Pure; `now` is injected.
  */
-import type { CheckResult } from '../core/evidence.js';
-import type { Finding, Location } from '../core/finding.js';
-import { buildResult, pct } from '../core/check-result.js';
-import { cell, type TableRow } from '../inputs/table.js';
+import type { CheckResult } from '../core/index.js';
+import type { Finding, Location } from '../core/index.js';
+import { buildResult, pct } from '../core/index.js';
+import { cell, type TableRow } from '../inputs/index.js';
 import type { GuideRow, TaskRow } from './schema.js';
 
 export const DEFAULT_THRESHOLD_PCT = 90;

@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 /** Parse HOST:PORT (IPv6 as [::1]:PORT). */
 export function parseHostPort(value: string, what = '--to'): { host: string; port: number } {

@@ -1,8 +1,8 @@
 /** Option values shared by the compliance and adoption commands: durations and the clock. */
-import { UserError } from '../core/errors.js';
-import { parseDurationWithUnit } from '../config/duration.js';
-import { parseWhen } from '../inputs/fields.js';
-import { parseSize } from '../load/storage.js';
+import { UserError } from '../core/index.js';
+import { parseDurationWithUnit } from '../config/index.js';
+import { parseWhen } from '../inputs/index.js';
+import { parseSize } from '../load/index.js';
 
 /** `5m`, `90s`, `1m30s`, `500ms`, `1h`: golive's one duration grammar, unit required on flags. */
 export function parseDuration(value: string, option: string): number {

@@ -15,7 +15,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import {
   createReporter,
   describeDestination,
@@ -26,7 +26,7 @@ import {
   type Destination,
   type ReporterIo,
   type ReporterName,
-} from '../report/reporter.js';
+} from '../report/index.js';
 
 // ---- deprecations ----
 

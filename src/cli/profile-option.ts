@@ -2,7 +2,7 @@
  * `--profile standard|minimal`: how the embedded reference site represents what it stores
  * (docs/site.md, Profiles). One parser for every command that starts the site.
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 export type SiteProfileName = 'standard' | 'minimal';
 const PROFILES: readonly SiteProfileName[] = ['standard', 'minimal'];

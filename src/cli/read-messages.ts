@@ -6,9 +6,9 @@
  * (docs/decisions/013-bounded-readers.md).
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { UserError, isUserError } from '../core/errors.js';
+import { UserError, isUserError } from '../core/index.js';
 import { Hl7Message, MessageSplitter, decodeMessage, type Garbage } from '../hl7/index.js';
-import { noMessageError, readHl7Stream } from '../inputs/hl7-files.js';
+import { noMessageError, readHl7Stream } from '../inputs/index.js';
 
 export interface FileMessage {
   file: string;

@@ -5,10 +5,10 @@
  * view instead of the terminal. server/ does not import runner/; this is where they meet.
  */
 import { resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { loadConfigFile } from '../config/index.js';
-import { TaskList, type TaskState } from '../runner/progress.js';
-import { planReview, runReview, type PlanReviewOptions } from '../runner/run.js';
+import { TaskList, type TaskState } from '../runner/index.js';
+import { planReview, runReview, type PlanReviewOptions } from '../runner/index.js';
 import type { ReviewProgress, ReviewStarter } from '../server/index.js';
 import { parseProfileOption } from './profile-option.js';
 

@@ -2,7 +2,7 @@
  * Compliance evidence for the go-live review: audit-trail verification, access review and the
  * device and change registers. Each analysis returns CheckResults (one per REVIEW.md criterion).
  */
-import type { CheckResult } from '../core/evidence.js';
+import type { CheckResult } from '../core/index.js';
 import { loadAccessFiles, type AccessFiles } from './access/load.js';
 import { reviewAccess } from './access/review.js';
 import type { AccessPolicy } from './access/schema.js';
@@ -16,7 +16,7 @@ export * from './registers/schema.js';
 export * from './registers/review.js';
 export * from './registers/load.js';
 export * from './audit/index.js';
-export { buildResult, errorResult, pct } from '../core/check-result.js';
+export { buildResult, errorResult, pct } from '../core/index.js';
 
 /** Load and review the access files: compliance.roles-duties and compliance.service-vendor-accounts. */
 export function reviewAccessFiles(

@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, visit, type Document, type LineCounter } from 'yaml';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 export const CONFIG_LIMITS = {
   /** Largest golive.yaml read (bytes). The complete example is 7 KB. */

@@ -4,8 +4,8 @@
  * environments; flags are applied by the command that owns them.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
-import { parseYamlText, readTextFile } from '../inputs/yaml.js';
+import { UserError } from '../core/index.js';
+import { parseYamlText, readTextFile } from '../inputs/index.js';
 import {
   checkConfigFileSize,
   checkConfigNotEmpty,

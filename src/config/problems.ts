@@ -8,7 +8,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { durationSchema } from './duration.js';
 import { CONFIG_LIMITS } from './limits.js';
 

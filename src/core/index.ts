@@ -6,3 +6,4 @@ export * from './evidence.js';
 export * from './review.js';
 export * from './check-data.js';
 export * from './check-data-read.js';
+export * from './check-result.js';

@@ -3,7 +3,7 @@
  * under test is kept as evidence and linked from the result that used it. Request and response
  * bodies can be large, so they go to blobs; the exchange record keeps the rest.
  */
-import type { CheckResult, Exchange, StoredCheckResult } from '../core/evidence.js';
+import type { CheckResult, Exchange, StoredCheckResult } from '../core/index.js';
 import type { EvidenceRecord, EvidenceStore, NewRecord, RunItem, RunSoFar } from './types.js';
 
 /**

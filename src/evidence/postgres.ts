@@ -6,7 +6,7 @@
  */
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { ChainBuilder, prepareItems, type Pending } from './batch.js';
 import { coreTablesSql, toRecord, type RawRow } from './hashing.js';
 import { PG_APPEND_ONLY_BODY, PG_TRIGGERS, pgSchemaCheck } from './schema-check.js';

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../storage/index.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { ChainBuilder, prepareItems, type Pending } from './batch.js';
 import { coreTablesSql, toRecord, type RawRow } from './hashing.js';
 import { SQLITE_TRIGGERS, sqliteSchemaCheck } from './schema-check.js';

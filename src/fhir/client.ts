@@ -6,7 +6,7 @@
  * Transport trouble (no answer after the retries) throws FhirTransportError: callers turn it
  * into an `error` outcome, never a `fail`.
  */
-import type { Exchange } from '../core/evidence.js';
+import type { Exchange } from '../core/index.js';
 
 export type FhirAuthResolved =
   | { type: 'none' }

@@ -4,8 +4,23 @@
  * quantity comparison work as the specification says. Expressions are compiled once, when a
  * scenario is loaded, so a typo is reported with its file position before anything runs.
  */
-import fhirpath from 'fhirpath';
-import r4 from 'fhirpath/fhir-context/r4';
+import { createRequire } from 'node:module';
+import type fhirpathEngine from 'fhirpath';
+import type r4Model from 'fhirpath/fhir-context/r4';
+
+// The engine and its R4 model are the heaviest package golive loads (about a tenth of a second
+// of start-up): they are required on the first compile, not when fhir/ is imported, so a command
+// that reaches fhir/index.ts for the client or the resource shapes never pays for them. Both
+// are CommonJS, so the first compile stays synchronous.
+const require = createRequire(import.meta.url);
+let engine: { fhirpath: typeof fhirpathEngine; r4: typeof r4Model } | undefined;
+function loadEngine(): { fhirpath: typeof fhirpathEngine; r4: typeof r4Model } {
+  engine ??= {
+    fhirpath: require('fhirpath') as typeof fhirpathEngine,
+    r4: require('fhirpath/fhir-context/r4') as typeof r4Model,
+  };
+  return engine;
+}
 
 export interface CompiledFhirPath {
   expression: string;
@@ -44,6 +59,7 @@ const VAR_RE = /%([A-Za-z_][A-Za-z0-9_]*)/g;
 export function compileFhirPath(expression: string): CompiledFhirPath {
   let fn: (resource: unknown, env?: Record<string, unknown>) => unknown;
   try {
+    const { fhirpath, r4 } = loadEngine();
     fn = fhirpath.compile(expression, r4) as typeof fn;
   } catch (e) {
     const msg = (e as Error).message ?? String(e);

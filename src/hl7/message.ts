@@ -6,7 +6,7 @@
  * segment and per message are capped (segments.ts), so memory stays bounded whatever the text.
  * Serializing an unedited message gives back the input byte for byte (BOM, CR/LF/CRLF kept).
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { escapeValue, unescapeValue } from './escape.js';
 import { formatPath, parsePath } from './path.js';
 import {

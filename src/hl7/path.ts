@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import type { FieldPath } from './types.js';
 
 // SEG[occ]-FIELD[rep].COMP.SUB, e.g. PID-3[2].1, OBX[3]-5, MSH-9.2, PID-5.1.1

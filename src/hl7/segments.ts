@@ -4,7 +4,7 @@
  * stays bounded whatever the text (docs/decisions/013-bounded-readers.md). Used by
  * `Hl7Message.parse` (message.ts).
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { delimitersOf, type Delimiters } from './types.js';
 
 export interface Segment {

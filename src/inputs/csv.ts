@@ -5,7 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { readTextFile } from './yaml.js';
 
 export interface CsvOptions {

@@ -7,7 +7,7 @@
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { UserError, isUserError } from '../core/errors.js';
+import { UserError, isUserError } from '../core/index.js';
 import { Hl7Message, MessageSplitter, decodeMessage, type RawMessage } from '../hl7/index.js';
 
 export interface Hl7MessageItem {

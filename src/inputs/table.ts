@@ -6,8 +6,8 @@
  */
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
-import type { Location } from '../core/finding.js';
+import { UserError } from '../core/index.js';
+import type { Location } from '../core/index.js';
 import { loadCsvFile } from './csv.js';
 import { loadYamlText, parseYamlText, readTextFile } from './yaml.js';
 

@@ -15,7 +15,7 @@ import {
   type Node,
 } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 const MAX_DEPTH = 64;
 const MAX_ALIASES = 100;

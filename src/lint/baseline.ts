@@ -10,8 +10,8 @@
  * errors; every problem is a UserError E_BASELINE with the location and a hint.
  */
 import { z } from 'zod';
-import { isUserError, UserError } from '../core/errors.js';
-import { loadYamlText, type LoadedYaml } from '../inputs/yaml.js';
+import { isUserError, UserError } from '../core/index.js';
+import { loadYamlText, type LoadedYaml } from '../inputs/index.js';
 import type { Sender } from './groups.js';
 import type { BaselineEntry, BaselineSummary, LintResult } from './types.js';
 

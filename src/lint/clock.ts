@@ -4,8 +4,8 @@
  * Zone offsets come from Intl (IANA database), cached per zone and hour; the instant of a
  * zoneless value is cached on its (shared, cached) Ts.
  */
-import { UserError } from '../core/errors.js';
-import { zoneOffsetMinutes as offsetAt } from '../config/duration.js';
+import { UserError } from '../core/index.js';
+import { zoneOffsetMinutes as offsetAt } from '../config/index.js';
 import type { Ts } from './fast-fields.js';
 
 interface Zone {

@@ -4,9 +4,9 @@
  * Unknown keys are rejected so a misspelt rule id or fact is an error, not a silent no-op.
  */
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import type { Severity } from '../core/index.js';
-import { loadYamlFile } from '../inputs/yaml.js';
+import { loadYamlFile } from '../inputs/index.js';
 
 const SeveritySchema = z.enum(['error', 'warning', 'info']);
 

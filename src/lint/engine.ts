@@ -8,9 +8,9 @@
  */
 import type { Finding, Severity } from '../core/index.js';
 import { Hl7Message, MessageSplitter, decodeMessage } from '../hl7/index.js';
-import { isUserError } from '../core/errors.js';
-import type { Hl7GarbageItem, Hl7Item, Hl7MessageItem, ReadOptions } from '../inputs/hl7-files.js';
-import { readHl7Inputs } from '../inputs/hl7-files.js';
+import { isUserError } from '../core/index.js';
+import type { Hl7GarbageItem, Hl7Item, Hl7MessageItem, ReadOptions } from '../inputs/index.js';
+import { readHl7Inputs } from '../inputs/index.js';
 import { checkTimeZone } from './clock.js';
 import { effectiveSeverity, parseLintConfig, type LintConfig, type SiteFacts } from './config.js';
 import { defaultRegistry, type RuleRegistry } from './registry.js';

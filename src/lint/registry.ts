@@ -2,7 +2,7 @@
  * The rule registry: every rule listed explicitly, in report order. A site can add its own
  * rules by passing a registry of its own to the engine.
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import type { Rule } from './types.js';
 import { STRUCTURE_RULES } from './rules/structure.js';
 import { UNIT_RULES } from './rules/units.js';

@@ -2,10 +2,10 @@
  * The load target and storage declaration named by golive.yaml (`target`, `capture`, `control`,
  * `load.storage`), shared by `golive load --config` and `golive run`.
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
-import { loadYamlFile } from '../inputs/yaml.js';
-import { startMllpListener } from '../transports/mllp/index.js';
+import { loadYamlFile } from '../inputs/index.js';
+import { startMllpListener } from '../transports/index.js';
 import { hooksFromSpecs } from './control.js';
 import type { LoadedProfile } from './profile.js';
 import type { LoadTarget } from './run.js';

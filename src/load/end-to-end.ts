@@ -11,7 +11,7 @@
  */
 import type { E2eClass } from '../core/index.js';
 import { Hl7Message } from '../hl7/index.js';
-import type { IncomingMessage } from '../transports/mllp/index.js';
+import type { IncomingMessage } from '../transports/index.js';
 
 export type { E2eClass } from '../core/index.js';
 export const E2E_CLASSES = [

@@ -7,7 +7,7 @@
  * connection keeps many messages in flight (MllpClient matches ACKs by MSA-2).
  */
 import { Hl7Message, formatDtm } from '../hl7/index.js';
-import { MllpClient } from '../transports/mllp/index.js';
+import { MllpClient } from '../transports/index.js';
 import type { RunContext } from './context.js';
 import { nextSubject, remember, sleepUntil } from './context.js';
 import type { OpenExecutorConfig } from './profile-schema.js';

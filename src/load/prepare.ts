@@ -6,7 +6,7 @@
  * to be prepared makes the run inconclusive instead of hanging it.
  */
 import { formatDtm } from '../hl7/index.js';
-import { MllpClient } from '../transports/mllp/index.js';
+import { MllpClient } from '../transports/index.js';
 import type { RunContext } from './context.js';
 import { remember } from './context.js';
 import { classify } from './stats.js';

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../core/errors.js';
-import { loadYamlFile, loadYamlText, type LoadedYaml } from '../inputs/yaml.js';
+import { UserError } from '../core/index.js';
+import { loadYamlFile, loadYamlText, type LoadedYaml } from '../inputs/index.js';
 import { lookupFields } from './end-to-end.js';
 import { scheduleOf } from './schedule.js';
 import { profileSchema, type Profile } from './profile-schema.js';

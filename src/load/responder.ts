@@ -5,7 +5,7 @@
  * optionally after a fixed delay. Binds 127.0.0.1 only.
  */
 import net from 'node:net';
-import { MllpFramer, frame } from '../transports/mllp/index.js';
+import { MllpFramer, frame } from '../transports/index.js';
 
 export interface ResponderOptions {
   port?: number;

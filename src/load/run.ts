@@ -5,9 +5,9 @@
  * Bounded: nothing new starts after `maxDuration`; in-flight sends end at their ACK timeout;
  * the drain and the lookups have their own limits.
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import type { CheckResult } from '../core/index.js';
-import { MllpClient } from '../transports/mllp/index.js';
+import { MllpClient } from '../transports/index.js';
 import type { RunContext } from './context.js';
 import { FailoverRun, hooksFor, type ControlHooks } from './control.js';
 import {

@@ -2,8 +2,8 @@
  * What a load run observed: every message in exactly one acknowledgement class, latencies in
  * HdrHistogram, a per-second series and the sizes of what was sent (for storage projection).
  */
-import type { LoadSeriesPoint } from '../core/evidence.js';
-import type { SendResult } from '../transports/mllp/index.js';
+import type { LoadSeriesPoint } from '../core/index.js';
+import type { SendResult } from '../transports/index.js';
 import { LatencyRecorder, round } from './histogram.js';
 
 export const ACK_CLASSES = ['AA', 'AE', 'AR', 'timeout', 'connection-lost', 'invalid-ack'] as const;

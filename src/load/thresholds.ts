@@ -7,7 +7,7 @@
  * Which aggregations a metric accepts is fixed per metric (METRICS), so a typo is caught when the
  * profile is loaded, not after a twenty-minute run.
  */
-import type { ThresholdResult } from '../core/evidence.js';
+import type { ThresholdResult } from '../core/index.js';
 
 export type MetricKind = 'time' | 'count' | 'value';
 

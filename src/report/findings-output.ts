@@ -3,9 +3,9 @@
  * uses: `{summary, findings: [{rule, severity, domain, message, action, file, row, column...}]}`.
  * Pure formatting; the CLI decides where it goes and the exit code.
  */
-import { exitCodeOf as exitCodeFor } from '../core/result.js';
-import type { CheckResult } from '../core/evidence.js';
-import { compareSeverity, formatLocation, severityCounts, type Finding } from '../core/finding.js';
+import { exitCodeOf as exitCodeFor } from '../core/index.js';
+import type { CheckResult } from '../core/index.js';
+import { compareSeverity, formatLocation, severityCounts, type Finding } from '../core/index.js';
 
 export interface FlatFinding {
   check: string;

@@ -50,3 +50,13 @@ export {
   scenarioRunJunit,
   type ScenarioRunReport,
 } from './reporter-documents.js';
+export * from './terminal.js';
+export { LiveArea, type LiveAreaOptions } from './live.js';
+export {
+  exitCodeOf,
+  flatten,
+  toJsonReport,
+  toText,
+  type FlatFinding,
+  type JsonReport,
+} from './findings-output.js';

@@ -5,7 +5,7 @@
  * only where they are built moved here (issue 13: one JUnit writer, one place per document).
  */
 import type { CheckResult } from '../core/index.js';
-import { countOutcomes } from '../core/result.js';
+import { countOutcomes } from '../core/index.js';
 import { seconds, type JunitCase, type JunitSuite } from './junit-xml.js';
 import type { JunitDocument } from './reporter.js';
 

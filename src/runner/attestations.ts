@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Attestation, CheckResult, Finding, Waiver } from '../core/index.js';
-import { loadYamlFile } from '../inputs/yaml.js';
+import { loadYamlFile } from '../inputs/index.js';
 
 const isoDate = z
   .string()

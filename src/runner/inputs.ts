@@ -8,7 +8,7 @@
  * compliance, adoption, attestations, waivers), so the first bad input reported is stable.
  */
 import type { Attestation, Waiver } from '../core/index.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import {
   loadAccessFiles,
@@ -37,7 +37,7 @@ import {
   type StorageDeclaration,
 } from '../load/index.js';
 import { loadLintConfig, parseLintConfig, type LintConfig } from '../lint/index.js';
-import { resolveHl7Inputs } from '../inputs/hl7-files.js';
+import { resolveHl7Inputs } from '../inputs/index.js';
 import {
   selectScenarios,
   templateStoreFor,

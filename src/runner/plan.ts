@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import type { GoliveConfig, LoadedConfig } from '../config/index.js';
 import { BUILTIN_PROFILES, type LoadedProfile } from '../load/index.js';
 import { BUILTIN_REGISTRY } from '../scenarios/index.js';
-import { phasesOf } from '../scenarios/runner.js';
+import { phasesOf } from '../scenarios/index.js';
 import type { RecordInputs, RunInputs } from './inputs.js';
 import type { EmbeddedSite, SiteProfileName } from './targets.js';
 

@@ -11,7 +11,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import { readInputs, type RunInputs } from './inputs.js';
 import {

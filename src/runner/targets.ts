@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, type GoliveConfig, type LoadedConfig } from '../config/index.js';
-import { FhirClient } from '../fhir/client.js';
+import { FhirClient } from '../fhir/index.js';
 import { loadTargetFromConfig, type LoadTarget, type LoadedProfile } from '../load/index.js';
 import {
   hooksFromConfig,
@@ -23,7 +23,7 @@ import {
   type Target,
 } from '../scenarios/index.js';
 import { startSite, type Site, type SiteConfigInput, type SiteOptions } from '../site/index.js';
-import { startMllpListener } from '../transports/mllp/index.js';
+import { startMllpListener } from '../transports/index.js';
 
 export type SiteProfileName = 'standard' | 'minimal';
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Hl7Message } from '../hl7/index.js';
-import { compileFhirPath, describeValues, type CompiledFhirPath } from '../fhir/fhirpath.js';
+import { compileFhirPath, describeValues, type CompiledFhirPath } from '../fhir/index.js';
 import { parseInstant } from './values.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -6,11 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Hl7Message } from '../hl7/index.js';
-import {
-  startMllpListener,
-  type IncomingMessage,
-  type MllpListener,
-} from '../transports/mllp/index.js';
+import { startMllpListener, type IncomingMessage, type MllpListener } from '../transports/index.js';
 
 export interface Captured {
   /** 1-based arrival order over the whole run. */

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Exchange } from '../core/index.js';
-import type { ControlConfig, Hook } from '../config/schema.js';
+import type { ControlConfig, Hook } from '../config/index.js';
 
 export type ControlAction = 'pause' | 'resume' | 'restart';
 

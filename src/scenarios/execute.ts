@@ -12,12 +12,12 @@ import type {
   ScenarioData,
   StepResult,
 } from '../core/index.js';
-import { rollUp } from '../core/result.js';
-import type { AuditSource } from '../compliance/audit/index.js';
-import type { GoliveConfig } from '../config/schema.js';
-import type { FhirClient } from '../fhir/client.js';
-import type { Capabilities } from '../fhir/capabilities.js';
-import { MllpClient, type MllpClientOptions } from '../transports/mllp/index.js';
+import { rollUp } from '../core/index.js';
+import type { AuditSource } from '../compliance/index.js';
+import type { GoliveConfig } from '../config/index.js';
+import type { FhirClient } from '../fhir/index.js';
+import type { Capabilities } from '../fhir/index.js';
+import { MllpClient, type MllpClientOptions } from '../transports/index.js';
 import type { CaptureBuffer } from './capture.js';
 import type { ControlHooks } from './control.js';
 import type { LoadedScenario } from './loader.js';

@@ -7,6 +7,7 @@ export {
   probeTarget,
   exitCodeOf,
   resolveAuth,
+  phasesOf,
   type RunEvent,
   type RunScenariosOptions,
   type RunScenariosResult,
@@ -58,3 +59,10 @@ export {
   type ScenarioCoverage,
 } from './probe.js';
 export { find, findSchema, type FindSpec, type FindResult } from './lookups.js';
+export {
+  createProgress,
+  formatScenarioList,
+  summaryTable,
+  type Progress as ScenarioProgress,
+  type ProgressOptions as ScenarioProgressOptions,
+} from './progress.js';

@@ -7,9 +7,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../core/errors.js';
-import { loadYamlText, readTextFile, type LoadedYaml } from '../inputs/yaml.js';
-import { identifierSystemsSchema } from '../config/schema.js';
+import { UserError } from '../core/index.js';
+import { loadYamlText, readTextFile, type LoadedYaml } from '../inputs/index.js';
+import { identifierSystemsSchema } from '../config/index.js';
 import { buildScenarioSchema, scenarioSchema, type Scenario } from './schema.js';
 import { BUILTIN_REGISTRY, type StepRegistry } from './steps/registry.js';
 import { TemplateStore } from './templates.js';

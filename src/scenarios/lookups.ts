@@ -17,15 +17,15 @@
  * is kept as a trace, and every message is built from it.
  */
 import { z } from 'zod';
-import type { GoliveConfig } from '../config/schema.js';
+import type { GoliveConfig } from '../config/index.js';
 import {
   FhirTransportError,
   isBundle,
   type FhirClient,
   type FhirResource,
   type FhirResponse,
-} from '../fhir/client.js';
-import { typeRuledOut, type Capabilities } from '../fhir/capabilities.js';
+} from '../fhir/index.js';
+import { typeRuledOut, type Capabilities } from '../fhir/index.js';
 
 /** v2-0203 identifier type codes (HL7 table 0203), as FHIR R4 names the system. */
 export const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';

@@ -17,14 +17,14 @@ import type {
   ProbedSearch,
   ScenarioCoverage,
 } from '../core/index.js';
-import type { GoliveConfig } from '../config/schema.js';
+import type { GoliveConfig } from '../config/index.js';
 import {
   readCapabilities,
   typeRuledOut,
   type Capabilities,
   type CapabilityRead,
-} from '../fhir/capabilities.js';
-import { FhirTransportError, isBundle, type FhirClient } from '../fhir/client.js';
+} from '../fhir/index.js';
+import { FhirTransportError, isBundle, type FhirClient } from '../fhir/index.js';
 import { appliedParams, findKind, V2_0203, type FindKind } from './lookups.js';
 import type { LoadedScenario } from './loader.js';
 

@@ -5,9 +5,9 @@
  * end. Not on a terminal: the finished lines only, no cursor codes.
  */
 import { stepsOf, type CheckResult, type Outcome } from '../core/index.js';
-import { countOutcomes } from '../core/result.js';
-import { formatDuration } from '../config/duration.js';
-import { LiveArea } from '../report/live.js';
+import { countOutcomes } from '../core/index.js';
+import { formatDuration } from '../config/index.js';
+import { LiveArea } from '../report/index.js';
 import {
   alignColumns,
   displayWidth,
@@ -16,7 +16,7 @@ import {
   type Style,
   type TerminalStream,
   painter,
-} from '../report/terminal.js';
+} from '../report/index.js';
 import type { RunEvent } from './runner.js';
 
 export interface ProgressOptions {

@@ -7,14 +7,14 @@
  */
 import net from 'node:net';
 import type { CheckResult, Exchange, StepResult } from '../core/index.js';
-import { UserError } from '../core/errors.js';
-import type { AuditSource } from '../compliance/audit/index.js';
-import type { FhirAuth, GoliveConfig } from '../config/schema.js';
-import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/client.js';
+import { UserError } from '../core/index.js';
+import type { AuditSource } from '../compliance/index.js';
+import type { FhirAuth, GoliveConfig } from '../config/index.js';
+import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/index.js';
 import { startCapture, type CaptureBuffer } from './capture.js';
 import { hooksFromConfig } from './control.js';
-import { exitCodeOf as exitCodeFor } from '../core/result.js';
-import { readCapabilities, type Capabilities } from '../fhir/capabilities.js';
+import { exitCodeOf as exitCodeFor } from '../core/index.js';
+import { readCapabilities, type Capabilities } from '../fhir/index.js';
 import { executeScenario, type RunContext, type Target } from './execute.js';
 import type { LoadedScenario } from './loader.js';
 import { BUILTIN_REGISTRY, type StepRegistry } from './steps/registry.js';

@@ -4,9 +4,9 @@
  * JSON Schema in schemas/scenario.schema.json.
  */
 import { z } from 'zod';
-import { DOMAINS } from '../core/domain.js';
-import { STANDARD_TEMPLATE } from '../review/standard.js';
-import { zoneSchema } from '../config/duration.js';
+import { DOMAINS } from '../core/index.js';
+import { STANDARD_TEMPLATE } from '../review/index.js';
+import { zoneSchema } from '../config/index.js';
 import { GENERATORS } from './values.js';
 import { sendSchema } from './steps/send.js';
 import { expectMessageSchema } from './steps/expect-message.js';

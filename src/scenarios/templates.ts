@@ -8,9 +8,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { Hl7Message, escapeValue, type Delimiters } from '../hl7/index.js';
-import { readTextFile } from '../inputs/yaml.js';
+import { readTextFile } from '../inputs/index.js';
 import { placeholderNames, render, type RenderOptions } from './values.js';
 
 export const BUILTIN_TEMPLATE_DIR = fileURLToPath(new URL('./builtin/templates/', import.meta.url));

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../storage/index.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { canonicalJson, GENESIS_HASH, sha256 } from '../evidence/index.js';
 
 export type AuditOutcome = 'ok' | 'denied' | 'not-found' | 'rejected' | 'error';

@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { DecisionValue } from '../core/index.js';
 import type { EvidenceStore } from '../evidence/index.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { ApiError } from './errors.js';
 import type { ReviewProgress, ReviewStarter, StepState } from './types.js';
 

@@ -9,8 +9,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
-import { loadYamlFile } from '../inputs/yaml.js';
+import { UserError } from '../core/index.js';
+import { loadYamlFile } from '../inputs/index.js';
 import { ROLES, type User } from './types.js';
 
 const userSchema = z.strictObject({

@@ -3,7 +3,7 @@
  * A47 change patient identifier (3.3.47).
  */
 import { patient as readPatient, priorIdentifiers, type PatientInfo } from '../hl7/index.js';
-import type { Patient, Reference } from '../fhir/resources.js';
+import type { Patient, Reference } from '../fhir/index.js';
 import { lookupPatient, pidPatient, put, refuse, requirePatient, type FileCtx } from './context.js';
 import { sameMrn } from './profile.js';
 

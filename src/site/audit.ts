@@ -2,7 +2,7 @@
  * AuditEvent for every read and write (R4 auditevent.html; the IHE BALP shape: type rest or
  * DICOM import, subtype the interaction, agent who/where, source observer, entity what).
  */
-import { isoWithOffset, type Coding, type Resource } from '../fhir/resources.js';
+import { isoWithOffset, type Coding, type Resource } from '../fhir/index.js';
 
 export interface AuditInput {
   kind: 'rest' | 'message' | 'system';

@@ -1,7 +1,7 @@
 /**
  * GET /fhir/metadata: the CapabilityStatement of the running site, per profile.
  */
-import type { Resource } from '../fhir/resources.js';
+import type { Resource } from '../fhir/index.js';
 import type { ResolvedOptions } from './options.js';
 import { paramsFor, resourceTypesFor } from './search.js';
 import { WRITABLE } from './validate.js';

@@ -3,8 +3,8 @@
  * Table numbers are HL7 v2.5.1 tables; FHIR code systems are the R4 terminology pages.
  */
 import { dtmToFhir, parseDtm, type Coded, type Dtm } from '../hl7/index.js';
-import { decimal, normalizeDecimal } from '../fhir/json.js';
-import type { CodeableConcept, Coding, Observation, Quantity } from '../fhir/resources.js';
+import { decimal, normalizeDecimal } from '../fhir/index.js';
+import type { CodeableConcept, Coding, Observation, Quantity } from '../fhir/index.js';
 
 export const SYS = {
   mrn: (authority?: string) => (authority ? `urn:golive:mrn:${authority}` : 'urn:golive:mrn'),

@@ -4,7 +4,7 @@
  */
 import type { AckError, Hl7Message, Identifier as Cx } from '../hl7/index.js';
 import { patient as readPatient } from '../hl7/index.js';
-import type { Patient, Resource } from '../fhir/resources.js';
+import type { Patient, Resource } from '../fhir/index.js';
 import type { FaultSet } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import type { Store } from './store.js';

@@ -11,7 +11,7 @@ import {
   type Communication,
   type Patient,
   type ServiceRequest,
-} from '../fhir/resources.js';
+} from '../fhir/index.js';
 import { put, type CriticalHit, type FileCtx } from './context.js';
 import { NOTIFY_APP, criticalMessage } from './messages.js';
 import type { AuditInput } from './audit.js';

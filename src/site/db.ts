@@ -4,7 +4,7 @@
  * nothing (the WAL is in the OS page cache; synchronous=NORMAL is safe against process crashes).
  */
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../storage/index.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 export interface OutboundRow {
   seq: number;

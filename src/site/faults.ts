@@ -2,7 +2,7 @@
  * Named faults of the reference site (SITE.md): each a copy of a defect seen in real go-lives.
  * docs/site.md gives the exact effect of each.
  */
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 
 export const FAULTS = {
   'ignore-corrections': 'OBX-11 C is acknowledged but not applied',

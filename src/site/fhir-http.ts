@@ -3,8 +3,8 @@
  * OperationOutcome replies, and what a request says about who asks and what it searches.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { stringifyFhir } from '../fhir/json.js';
-import { operationOutcome } from '../fhir/resources.js';
+import { stringifyFhir } from '../fhir/index.js';
+import { operationOutcome } from '../fhir/index.js';
 import type { AuditInput } from './audit.js';
 import type { ResolvedOptions } from './options.js';
 import type { Runtime } from './runtime.js';

@@ -4,8 +4,8 @@
  * interaction leaves an AuditEvent, refused ones included.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { searchset } from '../fhir/bundle.js';
-import type { Observation, Resource } from '../fhir/resources.js';
+import { searchset } from '../fhir/index.js';
+import type { Observation, Resource } from '../fhir/index.js';
 import { INTERACTION, type AuditInput } from './audit.js';
 import { capability } from './capability.js';
 import {

@@ -3,7 +3,7 @@
  * audit, forwarding and critical notifications (docs/site.md, MLLP inbound).
  */
 import { messageType, type Hl7Message } from '../hl7/index.js';
-import type { IncomingMessage } from '../transports/mllp/index.js';
+import type { IncomingMessage } from '../transports/index.js';
 import { ADT_TRIGGERS } from './adt.js';
 import { buildAcks, replayedAcks, storedAcks, type Outcome } from './ack.js';
 import { messageSubtype } from './audit.js';
@@ -15,7 +15,7 @@ import { fileResults } from './results.js';
 import type { ResolvedOptions } from './options.js';
 import type { Runtime } from './runtime.js';
 import { transform } from './transform.js';
-import type { Patient } from '../fhir/resources.js';
+import type { Patient } from '../fhir/index.js';
 
 const HANDLERS: Record<string, Record<string, (ctx: FileCtx) => void>> = {
   ADT: ADT_TRIGGERS,

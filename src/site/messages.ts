@@ -3,7 +3,7 @@
  * critical-value notifications, both ORU^R01 (v2.5.1 chapter 7.3.1).
  */
 import { Hl7Message, formatDtm } from '../hl7/index.js';
-import type { Patient, ServiceRequest } from '../fhir/resources.js';
+import type { Patient, ServiceRequest } from '../fhir/index.js';
 import { currentMrn } from './context.js';
 import { valueOf, type SiteProfile } from './profile.js';
 

@@ -3,7 +3,7 @@
  * (ARCHITECTURE.md: config is schema-first; unknown keys are rejected).
  */
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../core/index.js';
 import { FaultSet } from './faults.js';
 import { PROFILE_NAMES, PROFILES, faultsFor, type SiteProfile } from './profile.js';
 

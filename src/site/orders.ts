@@ -3,7 +3,7 @@
  * specimens they carry (chapter 7 SPM). Results reuse `findOrder` and `ensureSpecimen`.
  */
 import { orders as readOrders, parseDtm, type OrderInfo } from '../hl7/index.js';
-import type { Identifier, Resource, ServiceRequest, Specimen } from '../fhir/resources.js';
+import type { Identifier, Resource, ServiceRequest, Specimen } from '../fhir/index.js';
 import { concept, dtmEpoch, fhirTime, priority } from './codes.js';
 import { put, refuse, requirePatient, type FileCtx } from './context.js';
 import { valueOf, type IdKind } from './profile.js';

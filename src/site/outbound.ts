@@ -3,7 +3,7 @@
  * message in flight, retried while the listener is down, never reordered. The same MSH-10 is
  * resent after a timeout so the receiver can recognise a repeat (v2.5.1 2.9.1, MSH-10).
  */
-import { MllpClient } from '../transports/mllp/index.js';
+import { MllpClient } from '../transports/index.js';
 import type { OutboundRow } from './db.js';
 
 export interface OutboundHooks {

@@ -14,7 +14,7 @@
  *   a critical result is notified by a Communication only.
  */
 import type { Identifier as Cx } from '../hl7/index.js';
-import type { Identifier, Reference } from '../fhir/resources.js';
+import type { Identifier, Reference } from '../fhir/index.js';
 import { SYS } from './codes.js';
 import { FAULT_NAMES, type FaultName } from './faults.js';
 import type { Store } from './store.js';

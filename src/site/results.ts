@@ -10,8 +10,8 @@ import {
   type ObservationInfo,
   type OrderInfo,
 } from '../hl7/index.js';
-import { normalizeDecimal } from '../fhir/json.js';
-import type { DiagnosticReport, Observation, Patient, ServiceRequest } from '../fhir/resources.js';
+import { normalizeDecimal } from '../fhir/index.js';
+import type { DiagnosticReport, Observation, Patient, ServiceRequest } from '../fhir/index.js';
 import {
   OBR_STATUS,
   OBX_STATUS,

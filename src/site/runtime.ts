@@ -2,7 +2,7 @@
  * One life of the site between start and stop (or restart): the store loaded from the data
  * file, the journal, the outbound queue and the critical-notification timers.
  */
-import { isoWithOffset, type Communication, type Resource } from '../fhir/resources.js';
+import { isoWithOffset, type Communication, type Resource } from '../fhir/index.js';
 import { auditEvent, type AuditInput } from './audit.js';
 import { SiteDb, type ChangeSet, type OutboundRow } from './db.js';
 import { Journal } from './journal.js';

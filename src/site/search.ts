@@ -12,7 +12,7 @@ import {
   type Identifier,
   type Reference,
   type Resource,
-} from '../fhir/resources.js';
+} from '../fhir/index.js';
 import type { SiteProfile } from './profile.js';
 import type { Store } from './store.js';
 

@@ -3,7 +3,7 @@
  * lead's transport listener, FHIR and control API on fastify, everything on 127.0.0.1.
  */
 import type { FastifyInstance } from 'fastify';
-import { startMllpListener, type MllpListener } from '../transports/mllp/index.js';
+import { startMllpListener, type MllpListener } from '../transports/index.js';
 import { startApi } from './fhir-api.js';
 import { Inbound } from './inbound.js';
 import { resolveOptions, type ResolvedOptions, type SiteOptions } from './options.js';

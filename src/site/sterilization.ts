@@ -9,8 +9,8 @@ import type {
   Procedure,
   Reference,
   Resource,
-} from '../fhir/resources.js';
-import { dateRange } from '../fhir/resources.js';
+} from '../fhir/index.js';
+import { dateRange } from '../fhir/index.js';
 
 export const STERILIZATION = 'urn:golive:sterilization';
 export const CYCLE_ID = 'urn:golive:sterilization-cycle';

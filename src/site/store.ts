@@ -4,7 +4,7 @@
  * the change set to persist) or `rollback` (which restores what was there). Stored objects are
  * never mutated in place: callers `clone` before editing, so the undo log stays true.
  */
-import type { Identifier, Reference, Resource } from '../fhir/resources.js';
+import type { Identifier, Reference, Resource } from '../fhir/index.js';
 import type { ChangeSet } from './db.js';
 
 type Index = Map<string, Map<string, Set<string>>>;

@@ -2,7 +2,7 @@
  * Checks on resources clients create or update (R4: the required elements and required-binding
  * codes of the types the site accepts). Returns an OperationOutcome issue or undefined.
  */
-import type { Resource } from '../fhir/resources.js';
+import type { Resource } from '../fhir/index.js';
 
 export const WRITABLE = new Set(['Device', 'Procedure', 'Observation', 'Communication', 'List']);
 

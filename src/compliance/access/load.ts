@@ -5,9 +5,9 @@
  */
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../../core/errors.js';
-import { loadYamlFile } from '../../inputs/yaml.js';
-import { cell, loadTable, noDuplicates, type TableRow } from '../../inputs/table.js';
+import { UserError } from '../../core/index.js';
+import { loadYamlFile } from '../../inputs/index.js';
+import { cell, loadTable, noDuplicates, type TableRow } from '../../inputs/index.js';
 import type { AccessInputs } from './review.js';
 import {
   ACCOUNTS,

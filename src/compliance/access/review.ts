@@ -3,11 +3,11 @@
  * personal, and are service and vendor accounts owned, non-interactive, rotated and time-bound?
  * Pure: rows in (already validated), CheckResults out; `now` is injected.
  */
-import type { CheckResult } from '../../core/evidence.js';
-import type { Finding } from '../../core/finding.js';
-import { buildResult, errorResult } from '../../core/check-result.js';
-import { daysBetween, endOf } from '../../inputs/fields.js';
-import { cell, type TableRow } from '../../inputs/table.js';
+import type { CheckResult } from '../../core/index.js';
+import type { Finding } from '../../core/index.js';
+import { buildResult, errorResult } from '../../core/index.js';
+import { daysBetween, endOf } from '../../inputs/index.js';
+import { cell, type TableRow } from '../../inputs/index.js';
 import {
   DEFAULT_ACCESS_POLICY,
   type AccessPolicy,

@@ -3,8 +3,8 @@
  * matrix, clinical duties and segregation-of-duties conflicts. Each is CSV or YAML.
  */
 import { z } from 'zod';
-import { list, slug, text, when, yesNo } from '../../inputs/fields.js';
-import type { TableSpec } from '../../inputs/table.js';
+import { list, slug, text, when, yesNo } from '../../inputs/index.js';
+import type { TableSpec } from '../../inputs/index.js';
 
 const DOCS = 'docs/compliance.md#access-review';
 

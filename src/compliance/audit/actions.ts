@@ -3,9 +3,9 @@
  * create, update or delete, and each HL7 v2 message the target accepted (filed). These are the
  * actions the target's audit trail must account for (compliance.audit-trail).
  */
-import type { Exchange } from '../../core/evidence.js';
-import { parseAck } from '../../hl7/ack.js';
-import { Hl7Message } from '../../hl7/message.js';
+import type { Exchange } from '../../core/index.js';
+import { parseAck } from '../../hl7/index.js';
+import { Hl7Message } from '../../hl7/index.js';
 import { parseHttp, requestIdentity, type HttpMessage } from './http.js';
 import { FHIR_TYPE, identKeys, patientRef, refKey, searchKeys, typeKey } from './keys.js';
 

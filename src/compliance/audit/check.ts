@@ -3,10 +3,10 @@
  * exchanges and an audit source in, one CheckResult out. A source that cannot be read or
  * fetched gives outcome `error` (inconclusive), never `fail`.
  */
-import type { CheckResult, Exchange } from '../../core/evidence.js';
-import { isUserError, UserError } from '../../core/errors.js';
-import { FhirClient, type ExchangeSink, type FhirAuthResolved } from '../../fhir/client.js';
-import { errorResult } from '../../core/check-result.js';
+import type { CheckResult, Exchange } from '../../core/index.js';
+import { isUserError, UserError } from '../../core/index.js';
+import { FhirClient, type ExchangeSink, type FhirAuthResolved } from '../../fhir/index.js';
+import { errorResult } from '../../core/index.js';
 import { actionsFromExchanges } from './actions.js';
 import { fetchAuditEvents } from './fetch.js';
 import { verifyAuditTrail, type RetrievalNote } from './match.js';

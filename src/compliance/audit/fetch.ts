@@ -14,9 +14,9 @@
  * are reached before the last page, the records cannot be known: that is an error with the
  * reason (inconclusive, exit 3), never a silent partial read that would report missing records.
  */
-import { UserError } from '../../core/errors.js';
-import { FhirTransportError, type FhirClient, type SearchPage } from '../../fhir/client.js';
-import { parseWhen } from '../../inputs/fields.js';
+import { UserError } from '../../core/index.js';
+import { FhirTransportError, type FhirClient, type SearchPage } from '../../fhir/index.js';
+import { parseWhen } from '../../inputs/index.js';
 import type { RetrievalNote } from './match.js';
 import { recordFromAuditEvent, type AuditRecord } from './records.js';
 

@@ -5,9 +5,9 @@
  * (agent.who, entity.what, recorded, source.observer, outcome, action, type/subtype) and of the
  * IHE ATNA audit message it derives from. Pure: actions and records in, a CheckResult out.
  */
-import type { CheckResult, RetrievalNote } from '../../core/evidence.js';
-import type { Finding, Location } from '../../core/finding.js';
-import { buildResult, pct } from '../../core/check-result.js';
+import type { CheckResult, RetrievalNote } from '../../core/index.js';
+import type { Finding, Location } from '../../core/index.js';
+import { buildResult, pct } from '../../core/index.js';
 import type { AuditedAction, SkippedExchange } from './actions.js';
 import { balpGaps } from './balp.js';
 import { completenessProblems, sameUser, type AuditMatch } from './complete.js';
@@ -146,7 +146,7 @@ export function matchRecords(
 }
 
 /** How the records were obtained, for the result (sources.ts, fetch.ts); shape in core. */
-export type { RetrievalNote } from '../../core/evidence.js';
+export type { RetrievalNote } from '../../core/index.js';
 
 /** The retrieval note a verifyAuditTrail result carries, if any. */
 export function retrievalOf(r: CheckResult): RetrievalNote | undefined {

@@ -3,8 +3,8 @@
  * FHIR form of the IHE ATNA / RFC 3881 audit message) or from a CSV export row. Only what the
  * matcher and the completeness rules need is kept: who, what, when, where, outcome, action.
  */
-import type { Location } from '../../core/finding.js';
-import { parseWhen } from '../../inputs/fields.js';
+import type { Location } from '../../core/index.js';
+import { parseWhen } from '../../inputs/index.js';
 import {
   FHIR_TYPE,
   identKeys,

@@ -4,11 +4,11 @@
  * input (exit 2).
  */
 import { z } from 'zod';
-import type { Exchange } from '../../core/evidence.js';
-import { UserError } from '../../core/errors.js';
-import { parseCsvText } from '../../inputs/csv.js';
-import { readTextFile } from '../../inputs/yaml.js';
-import { parseWhen } from '../../inputs/fields.js';
+import type { Exchange } from '../../core/index.js';
+import { UserError } from '../../core/index.js';
+import { parseCsvText } from '../../inputs/index.js';
+import { readTextFile } from '../../inputs/index.js';
+import { parseWhen } from '../../inputs/index.js';
 import { recordFromAuditEvent, recordFromCsv, type AuditRecord } from './records.js';
 
 const DOCS = 'docs/compliance.md#audit-trail';

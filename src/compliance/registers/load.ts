@@ -1,4 +1,4 @@
-import { loadTable, noDuplicates, type TableRow } from '../../inputs/table.js';
+import { loadTable, noDuplicates, type TableRow } from '../../inputs/index.js';
 import {
   CHANGES,
   DEVICES,

@@ -4,11 +4,11 @@
  * and validated at this site (compliance.change-control). Vendor certification alone does not
  * count as validation: it proves the product, not this site's build, mappings and data.
  */
-import type { CheckResult } from '../../core/evidence.js';
-import type { Finding, Location } from '../../core/finding.js';
-import { buildResult, errorResult, pct } from '../../core/check-result.js';
-import { endOf } from '../../inputs/fields.js';
-import { cell, type TableRow } from '../../inputs/table.js';
+import type { CheckResult } from '../../core/index.js';
+import type { Finding, Location } from '../../core/index.js';
+import { buildResult, errorResult, pct } from '../../core/index.js';
+import { endOf } from '../../inputs/index.js';
+import { cell, type TableRow } from '../../inputs/index.js';
 import type { ChangeRow, DeviceRow, ValidationRow } from './schema.js';
 
 const UNDOCUMENTED = new Set([

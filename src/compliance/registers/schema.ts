@@ -3,8 +3,8 @@
  * interface change register and the validation records. Each is CSV or YAML.
  */
 import { z } from 'zod';
-import { list, slug, text, when } from '../../inputs/fields.js';
-import type { TableSpec } from '../../inputs/table.js';
+import { list, slug, text, when } from '../../inputs/index.js';
+import type { TableSpec } from '../../inputs/index.js';
 
 const DOCS = 'docs/compliance.md#registers';
 

@@ -5,7 +5,7 @@
  * truncation.
  * Exit 0 no pair and no cap reached, 1 pairs or a cap reached, 2 bad input (UserError).
  */
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import {
   capReached,
   DEFAULT_MAX_COMPARISONS,

@@ -8,9 +8,9 @@
  * The FEBRL data sets use these names, so they load as they are.
  */
 import { z } from 'zod';
-import { UserError } from '../../core/errors.js';
-import { parseCsvText } from '../../inputs/csv.js';
-import { readTextFile } from '../../inputs/yaml.js';
+import { UserError } from '../../core/index.js';
+import { parseCsvText } from '../../inputs/index.js';
+import { readTextFile } from '../../inputs/index.js';
 import type { Person } from './person.js';
 
 const ALIASES: Record<keyof Person, string[]> = {

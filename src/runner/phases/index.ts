@@ -2,7 +2,7 @@
  * The phases of `golive run`, keyed by id, and how a planned list of them runs: each phase's
  * progress line started and finished here, its results kept by id for the phases after it.
  */
-import { rollUp } from '../../core/result.js';
+import { rollUp } from '../../core/index.js';
 import type { PhaseId, PlannedPhase } from '../plan.js';
 import { auditPhase, probePhase, scenariosPhase } from './workflow.js';
 import { failoverPhase, loadPhase, storagePhase } from './infrastructure.js';

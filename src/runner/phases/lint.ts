@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Exchange } from '../../core/index.js';
 import { LintEngine, lintToCheckResult } from '../../lint/index.js';
-import { readHl7Inputs, readHl7Stream } from '../../inputs/hl7-files.js';
+import { readHl7Inputs, readHl7Stream } from '../../inputs/index.js';
 import { PHASE_TITLES } from '../plan.js';
 import type { Phase } from './types.js';
 

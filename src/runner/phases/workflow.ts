@@ -3,7 +3,7 @@
  * trail of what they did. The target is the workflow lane's (ctx.workflow()), started once and
  * stopped by the composition when the lane ends.
  */
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import type { GoliveConfig } from '../../config/index.js';
 import { checkAuditTrail, type AuditSource } from '../../compliance/index.js';
 import { probeCapabilities, resolveAuth, runScenarios } from '../../scenarios/index.js';

@@ -5,13 +5,13 @@
  * data. `run` throws only on bugs; the runner turns a throw into `error`.
  */
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../../config/duration.js';
+import { durationSchema, parseDuration } from '../../config/index.js';
 import type { Attestation, Exchange, Finding, Outcome } from '../../core/index.js';
-import type { AuditSource } from '../../compliance/audit/index.js';
-import type { GoliveConfig } from '../../config/schema.js';
-import type { FhirClient } from '../../fhir/client.js';
-import type { Capabilities } from '../../fhir/capabilities.js';
-import type { MllpClient } from '../../transports/mllp/index.js';
+import type { AuditSource } from '../../compliance/index.js';
+import type { GoliveConfig } from '../../config/index.js';
+import type { FhirClient } from '../../fhir/index.js';
+import type { Capabilities } from '../../fhir/index.js';
+import type { MllpClient } from '../../transports/index.js';
 import type { TimeContext } from '../values.js';
 import type { CaptureBuffer } from '../capture.js';
 import type { ControlHooks } from '../control.js';

@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import { Hl7Message, encodeMessage, parseAck, readAckIds, type AckIds } from '../../hl7/index.js';
 import { decodeFrame } from './decode.js';
 import { MllpFramer, frame, frameText } from './framer.js';

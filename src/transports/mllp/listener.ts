@@ -15,7 +15,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../core/index.js';
 import { Answers } from './answers.js';
 import type { Connection, ConnectionStats, ListenerCounters } from './connection.js';
 import { Flow } from './flow.js';

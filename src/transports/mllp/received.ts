@@ -3,7 +3,7 @@
  * message worked out on first read (docs/decisions/010-mllp-hot-path.md), so a listener that
  * only acknowledges never parses the whole message.
  */
-import { UserError, isUserError } from '../../core/errors.js';
+import { UserError, isUserError } from '../../core/index.js';
 import { Hl7Message, ackHeaderOf, readAckHeader, type AckHeader } from '../../hl7/index.js';
 import { decodeFrame } from './decode.js';
 
