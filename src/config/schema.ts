@@ -17,6 +17,51 @@ import {
 const port = z.number().int().min(0).max(65535).meta({ description: 'TCP port (0-65535).' });
 const host = z.string().min(1).meta({ description: 'Host name or IP address.' });
 
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+};
+/** A size as `golive listen` takes it: a whole number of bytes, or a number and its unit. */
+export const LISTENER_SIZE_PATTERN = '^\\d+(\\.\\d+)?\\s*([KMG]i?B|B)?$';
+const LISTENER_SIZE_MIN = 1024;
+
+/** Bytes of an MLLP listener cap (decision 013): 16MiB, 512KiB, 2MB or a whole number. */
+const listenerSize = z
+  .union([
+    z.string().meta({ pattern: LISTENER_SIZE_PATTERN }),
+    z.number().int().meta({ minimum: LISTENER_SIZE_MIN }),
+  ])
+  .transform((v, ctx) => {
+    const m =
+      typeof v === 'number' ? undefined : /^(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?$/i.exec(v.trim());
+    const bytes =
+      typeof v === 'number'
+        ? v
+        : m
+          ? Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!)
+          : undefined;
+    if (bytes === undefined || !Number.isSafeInteger(bytes)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v)} is not a size: write e.g. 16MiB, 512KiB or 1048576 (bytes)`,
+      });
+      return z.NEVER;
+    }
+    if (bytes < LISTENER_SIZE_MIN) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v)} is below the least, 1KiB (1024 bytes)`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const mllpTls = z
   .strictObject({
     ca: z.string().optional().meta({ description: 'PEM file of the CA that signed the receiver.' }),
@@ -377,8 +422,20 @@ export const configSchema = z
         ackCode: z.enum(['AA', 'AE', 'AR']).default('AA').meta({
           description: 'MSA-1 acknowledgement code golive answers with (HL7 table 0008).',
         }),
+        maxConnections: z.number().int().min(1).optional().meta({
+          description:
+            'Connections at once; more are closed at once (decision 013). Default 256, as golive listen --max-connections.',
+        }),
+        maxMessageBytes: listenerSize.optional().meta({
+          description:
+            'Largest message (MLLP frame) accepted; a larger one is answered AR. Bytes, or a size with its unit (16MiB, 512KiB), at least 1KiB. Default 16MiB, as golive listen --max-message-bytes.',
+        }),
+        partialBudget: listenerSize.optional().meta({
+          description:
+            'Bytes of unfinished frames held over all connections; a frame that would pass it is answered AR. Bytes, or a size with its unit (64MiB), at least 1KiB. Default 64MiB, as golive listen --partial-budget.',
+        }),
       })
-      .default({ host: '127.0.0.1', port: 0, ackCode: 'AA' })
+      .prefault({ host: '127.0.0.1', port: 0, ackCode: 'AA' })
       .meta({
         description:
           "golive's capture listener: the receiver forwards results and notifications here.",
@@ -411,3 +468,20 @@ export type Hook = z.output<typeof hookSchema>;
 export type ControlConfig = z.output<typeof controlSchema>;
 export type SiteConfig = z.output<typeof siteSchema>;
 export type IdentifierSystems = z.output<typeof identifierSystemsSchema>;
+
+/**
+ * The caps of golive's capture listener (`capture` of golive.yaml) as the MLLP listener takes
+ * them (`maxConnections`, `maxFrameBytes`, `maxPartialBytes`); a key left out keeps the
+ * listener's default (decision 013).
+ */
+export function captureLimits(c: {
+  maxConnections?: number | undefined;
+  maxMessageBytes?: number | undefined;
+  partialBudget?: number | undefined;
+}): { maxConnections?: number; maxFrameBytes?: number; maxPartialBytes?: number } {
+  return {
+    ...(c.maxConnections !== undefined ? { maxConnections: c.maxConnections } : {}),
+    ...(c.maxMessageBytes !== undefined ? { maxFrameBytes: c.maxMessageBytes } : {}),
+    ...(c.partialBudget !== undefined ? { maxPartialBytes: c.partialBudget } : {}),
+  };
+}

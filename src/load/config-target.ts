@@ -3,7 +3,7 @@
  * `load.storage`), shared by `golive load --config` and `golive run`.
  */
 import { UserError } from '../core/index.js';
-import { resolveConfigPath, type LoadedConfig } from '../config/index.js';
+import { captureLimits, resolveConfigPath, type LoadedConfig } from '../config/index.js';
 import { loadYamlFile } from '../inputs/index.js';
 import { startMllpListener } from '../transports/index.js';
 import { hooksFromSpecs } from './control.js';
@@ -36,7 +36,12 @@ export async function loadTargetFromConfig(
   };
   if (!lp.profile.endToEnd?.capture) return { target, stop: async () => {} };
   const c = loaded!.config.capture;
-  const capture = await startMllpListener({ host: c.host, port: c.port, ackCode: c.ackCode });
+  const capture = await startMllpListener({
+    host: c.host,
+    port: c.port,
+    ackCode: c.ackCode,
+    ...captureLimits(c),
+  });
   target.capture = capture;
   return { target, stop: () => capture.close(500) };
 }

@@ -72,7 +72,9 @@ export async function startCapture(
   host: string,
   port: number,
   ackCode: 'AA' | 'AE' | 'AR' = 'AA',
+  /** The caps of `capture` in golive.yaml (`captureLimits`); left out: the listener's defaults. */
+  limits: { maxConnections?: number; maxFrameBytes?: number; maxPartialBytes?: number } = {},
 ): Promise<CaptureBuffer> {
-  const listener = await startMllpListener({ host, port, ackCode });
+  const listener = await startMllpListener({ host, port, ackCode, ...limits });
   return new CaptureBuffer(listener);
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { CheckResult, Exchange, StepResult } from '../core/index.js';
 import { UserError } from '../core/index.js';
 import type { AuditSource } from '../compliance/index.js';
-import type { FhirAuth, GoliveConfig } from '../config/index.js';
+import { captureLimits, type FhirAuth, type GoliveConfig } from '../config/index.js';
 import { FhirClient, FhirTransportError, type FhirAuthResolved } from '../fhir/index.js';
 import { startCapture, type CaptureBuffer } from './capture.js';
 import { hooksFromConfig } from './control.js';
@@ -258,7 +258,12 @@ export async function runScenarios(opts: RunScenariosOptions): Promise<RunScenar
   } else {
     const capture =
       opts.capture ??
-      (await startCapture(config.capture.host, config.capture.port, config.capture.ackCode));
+      (await startCapture(
+        config.capture.host,
+        config.capture.port,
+        config.capture.ackCode,
+        captureLimits(config.capture),
+      ));
     let n = 0;
     const controller = new AbortController();
     opts.signal?.addEventListener('abort', () => controller.abort(), { once: true });

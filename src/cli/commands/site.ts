@@ -3,7 +3,7 @@ import { PROFILE_NAMES, parseFaultList, startSite, type ProfileName } from '../.
 import { UserError } from '../../core/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { parseHostPort, parsePort } from '../address.js';
-import { wholeNumber } from '../options.js';
+import { byteSize, positiveInt, wholeNumber } from '../options.js';
 
 interface SiteOpts {
   profile: string;
@@ -13,6 +13,9 @@ interface SiteOpts {
   faults?: string;
   data?: string;
   criticalDelayMs?: string;
+  maxConnections?: string;
+  maxMessageBytes?: string;
+  partialBudget?: string;
 }
 
 /**
@@ -46,6 +49,18 @@ export const register: RegisterCommand = (program: Command, setExit) => {
       '--critical-delay-ms <n>',
       'delay before a critical result is notified, in ms (default: 0 ms)',
     )
+    .option(
+      '--max-connections <n>',
+      'MLLP connections at once; more are closed at once (default: 256)',
+    )
+    .option(
+      '--max-message-bytes <size>',
+      'largest MLLP message accepted, at least 1KiB; a larger one is answered AR, e.g. --max-message-bytes 16MiB (default: 4MiB)',
+    )
+    .option(
+      '--partial-budget <size>',
+      'bytes of unfinished MLLP frames held over all connections, at least 1KiB (default: 64MiB)',
+    )
     .action(async (opts: SiteOpts) => {
       const site = await startSite({
         profile: parseProfile(opts.profile),
@@ -56,6 +71,15 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         ...(opts.data ? { dataFile: opts.data } : {}),
         ...(opts.criticalDelayMs
           ? { criticalDelayMs: wholeNumber(opts.criticalDelayMs, '--critical-delay-ms', '2000') }
+          : {}),
+        ...(opts.maxConnections !== undefined
+          ? { maxConnections: positiveInt(opts.maxConnections, '--max-connections', '256') }
+          : {}),
+        ...(opts.maxMessageBytes !== undefined
+          ? { maxFrameBytes: byteSize(opts.maxMessageBytes, '--max-message-bytes', 1024) }
+          : {}),
+        ...(opts.partialBudget !== undefined
+          ? { maxPartialBytes: byteSize(opts.partialBudget, '--partial-budget', 1024) }
           : {}),
         log: (line) => process.stderr.write(`site: ${line}\n`),
       });
