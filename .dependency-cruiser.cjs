@@ -58,6 +58,28 @@ const LAYERS = {
 };
 LAYERS.cli = [...LAYERS.runner, 'runner', 'server'];
 
+/**
+ * Files another folder may import directly instead of the folder's index.ts: each is small and
+ * needed at start-up by a per-file command (`golive lint` of one file), while the index would
+ * also load what that command never uses (docs/decisions/019-through-index.md).
+ */
+const LIGHT_ENTRIES = [
+  // UserError, which cli/main.ts reads before any command runs: `golive --version` and
+  // `--help` load it alone, not the ten modules of core/index.ts.
+  'core/errors.ts',
+  // The one duration and zone grammar (zod only); config/index.ts also builds golive.yaml's
+  // whole schema, its loader and its problem messages.
+  'config/duration.ts',
+  // Terminal text (colour, width, fitting) and the live area: every command's console output.
+  'report/terminal.ts',
+  'report/live.ts',
+  // The reporter pipeline and the one JUnit writer, which lint and the hl7 commands write
+  // through; report/index.ts also loads the HTML report (about 70 KB of templates), the
+  // Markdown and console renderers and the JSON report's zod schema.
+  'report/reporter.ts',
+  'report/junit-xml.ts',
+];
+
 module.exports = {
   forbidden: [
     {
@@ -130,6 +152,21 @@ module.exports = {
       from: { path: `^src/${folder}/`, pathNot: '\\.test\\.ts$' },
       to: { path: '^src/', pathNot: `^src/(${[folder, ...allowed].join('|')})/` },
     })),
+    {
+      name: 'through-index',
+      comment:
+        'Another folder is imported through its index.ts only (its public API); imports inside one folder, sub-folders included, stay direct. Tests may import internals. Exceptions: LIGHT_ENTRIES (docs/decisions/019-through-index.md).',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: '^src/[^/]+/',
+        pathNot: [
+          '^src/$1/',
+          '^src/[^/]+/index\\.ts$',
+          ...LIGHT_ENTRIES.map((f) => `^src/${f.replace(/\./g, '\\.')}$`),
+        ],
+      },
+    },
     // Where tests live (docs/architecture.md, "Tests"): a test beside the code is a unit test
     // of its folder; a test that crosses folders, or starts processes or servers, is in test/.
     {

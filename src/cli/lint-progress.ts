@@ -6,7 +6,8 @@
  * 4 MiB read) show nothing: they end before a line would help.
  */
 import type { ReadProgress } from '../inputs/index.js';
-import { LiveArea, colourFor, painter, type TerminalStream } from '../report/index.js';
+import { LiveArea } from '../report/live.js';
+import { colourFor, painter, type TerminalStream } from '../report/terminal.js';
 
 export const PROGRESS_MIN_BYTES = 4 * 1024 * 1024;
 

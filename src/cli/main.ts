@@ -6,7 +6,7 @@
  */
 import module from 'node:module';
 import { CommanderError } from 'commander';
-import { isUserError } from '../core/index.js';
+import { isUserError } from '../core/errors.js';
 import { addCommands, createProgram, requestedCommand } from './program.js';
 
 // Node 22.1+ keeps compiled code of the modules loaded from here on (the command's, imported

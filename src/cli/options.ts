@@ -1,6 +1,6 @@
 /** Option values shared by the compliance and adoption commands: durations and the clock. */
 import { UserError } from '../core/index.js';
-import { parseDurationWithUnit } from '../config/index.js';
+import { parseDurationWithUnit } from '../config/duration.js';
 import { parseWhen } from '../inputs/index.js';
 import { parseSize } from '../load/index.js';
 

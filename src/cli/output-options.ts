@@ -26,7 +26,7 @@ import {
   type Destination,
   type ReporterIo,
   type ReporterName,
-} from '../report/index.js';
+} from '../report/reporter.js';
 
 // ---- deprecations ----
 

@@ -5,7 +5,7 @@
  * zoneless value is cached on its (shared, cached) Ts.
  */
 import { UserError } from '../core/index.js';
-import { zoneOffsetMinutes as offsetAt } from '../config/index.js';
+import { zoneOffsetMinutes as offsetAt } from '../config/duration.js';
 import type { Ts } from './fast-fields.js';
 
 interface Zone {

@@ -4,8 +4,8 @@
  * readable, no cursor codes), and a summary table at the end.
  */
 import type { CheckResult } from '../core/index.js';
-import { LiveArea } from '../report/index.js';
-import { painter, useColour, type TerminalStream } from '../report/index.js';
+import { LiveArea } from '../report/live.js';
+import { painter, useColour, type TerminalStream } from '../report/terminal.js';
 import { n1 } from './histogram.js';
 import type { Profile } from './profile-schema.js';
 import { scheduleOf, type Schedule } from './schedule.js';

@@ -4,7 +4,7 @@
  * Every executor is bounded: a duration or a count, and the profile as a whole a `maxDuration`.
  */
 import { z } from 'zod';
-import { parseDurationWithUnit } from '../config/index.js';
+import { parseDurationWithUnit } from '../config/duration.js';
 
 /** "500ms", "15s", "2m", "1h30m" -> milliseconds: golive's one duration grammar, unit required. */
 export const parseDuration = parseDurationWithUnit;

@@ -5,7 +5,7 @@
  * file, CI) one plain line per finished task, without cursor codes. Output goes to the stream
  * given (stderr in the CLI, so stdout keeps the summary and the verdict).
  */
-import { LiveArea } from '../report/index.js';
+import { LiveArea } from '../report/live.js';
 import {
   fitWithSuffix,
   painter,
@@ -13,7 +13,7 @@ import {
   useColour,
   type Style,
   type TerminalStream,
-} from '../report/index.js';
+} from '../report/terminal.js';
 
 export type TaskState = 'pending' | 'running' | 'pass' | 'fail' | 'error' | 'skip';
 

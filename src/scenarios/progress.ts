@@ -6,8 +6,8 @@
  */
 import { stepsOf, type CheckResult, type Outcome } from '../core/index.js';
 import { countOutcomes } from '../core/index.js';
-import { formatDuration } from '../config/index.js';
-import { LiveArea } from '../report/index.js';
+import { formatDuration } from '../config/duration.js';
+import { LiveArea } from '../report/live.js';
 import {
   alignColumns,
   displayWidth,
@@ -16,7 +16,7 @@ import {
   type Style,
   type TerminalStream,
   painter,
-} from '../report/index.js';
+} from '../report/terminal.js';
 import type { RunEvent } from './runner.js';
 
 export interface ProgressOptions {

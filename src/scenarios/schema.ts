@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DOMAINS } from '../core/index.js';
 import { STANDARD_TEMPLATE } from '../review/index.js';
-import { zoneSchema } from '../config/index.js';
+import { zoneSchema } from '../config/duration.js';
 import { GENERATORS } from './values.js';
 import { sendSchema } from './steps/send.js';
 import { expectMessageSchema } from './steps/expect-message.js';

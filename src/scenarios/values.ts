@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { formatDtm, parseDtm, dtmToFhir } from '../hl7/index.js';
-import { parseDuration, zoneOffsetMinutes } from '../config/index.js';
+import { parseDuration, zoneOffsetMinutes } from '../config/duration.js';
 
 export const GENERATORS = [
   'mrn',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/index.js';
+import { useColour } from '../../report/terminal.js';
 import { runDemo } from '../../runner/index.js';
 import { TaskList } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';

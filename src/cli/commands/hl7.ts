@@ -3,7 +3,7 @@ import { UserError } from '../../core/index.js';
 import { messageType, type Hl7Message } from '../../hl7/index.js';
 import type { RegisterCommand } from '../command-types.js';
 import { streamMessageFile } from '../read-messages.js';
-import { openStream, type OutputStream } from '../../report/index.js';
+import { openStream, type OutputStream } from '../../report/reporter.js';
 import {
   addOutputOptions,
   resolveOutputs,

@@ -39,7 +39,7 @@ import {
   type OutputTarget,
   type RequestedReporter,
 } from '../output-options.js';
-import { useColour } from '../../report/index.js';
+import { useColour } from '../../report/terminal.js';
 
 interface LintOpts {
   config?: string;

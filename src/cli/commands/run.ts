@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { UserError } from '../../core/index.js';
 import { loadConfigFile, resolveConfigPath, type LoadedConfig } from '../../config/index.js';
 import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/index.js';
+import { useColour } from '../../report/terminal.js';
 import { planReview, runReview, type PlanReviewOptions } from '../../runner/index.js';
 import { renderPlan } from '../../runner/index.js';
 import { TaskList } from '../../runner/index.js';

@@ -17,7 +17,7 @@ import {
   type ManualPrompt,
 } from '../../scenarios/index.js';
 import { createProgress, formatScenarioList } from '../../scenarios/index.js';
-import { colourFor, useColour } from '../../report/index.js';
+import { colourFor, useColour } from '../../report/terminal.js';
 import type { RunEvent } from '../../scenarios/index.js';
 import { scenarioRunJson, scenarioRunJunit } from '../../report/index.js';
 import { targetsFor } from '../../runner/index.js';

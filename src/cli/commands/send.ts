@@ -7,7 +7,7 @@ import type { RegisterCommand } from '../command-types.js';
 import { parseHostPort } from '../address.js';
 import { wholeNumber } from '../options.js';
 import { readMessageFile } from '../read-messages.js';
-import { openStream, type OutputStream } from '../../report/index.js';
+import { openStream, type OutputStream } from '../../report/reporter.js';
 import {
   addOutputOptions,
   resolveOutputs,

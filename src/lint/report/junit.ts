@@ -5,8 +5,8 @@
  */
 import type { Finding } from '../../core/index.js';
 // The reporter types alone, not the whole report module: `golive lint` starts per file in CI.
-import type { JunitCase } from '../../report/index.js';
-import type { JunitDocument } from '../../report/index.js';
+import type { JunitCase } from '../../report/junit-xml.js';
+import type { JunitDocument } from '../../report/reporter.js';
 import type { LintResult } from '../types.js';
 
 function line(f: Finding): string {

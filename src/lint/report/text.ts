@@ -10,7 +10,7 @@
 import { compareSeverity, type Finding, type Severity } from '../../core/index.js';
 import type { FindingGroup, LintResult, MessageRef } from '../types.js';
 import { reportedValues } from './json.js';
-import { painter as terminalPainter, type Style } from '../../report/index.js';
+import { painter as terminalPainter, type Style } from '../../report/terminal.js';
 
 /** The terminal style of each severity (report/terminal.ts paints, when colour is on). */
 const STYLES: Record<Severity | 'dim' | 'bold', Style> = {

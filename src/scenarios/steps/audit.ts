@@ -8,7 +8,7 @@
  * A scenario with this step runs alone after every other one, so "so far" is the whole run.
  */
 import { z } from 'zod';
-import { durationSchema, formatDuration } from '../../config/index.js';
+import { durationSchema, formatDuration } from '../../config/duration.js';
 import type { CheckResult, Exchange } from '../../core/index.js';
 import {
   DEFAULT_SKEW_MS,

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parsePath } from '../../hl7/index.js';
-import { durationSchema, formatDuration } from '../../config/index.js';
+import { durationSchema, formatDuration } from '../../config/duration.js';
 import { evalHl7Assertion, hl7AssertionSchema, hl7Values } from '../assert.js';
 import type { Captured } from '../capture.js';
 import { placeholderNames } from '../values.js';

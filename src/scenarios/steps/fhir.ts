@@ -7,7 +7,7 @@
  * search is `error` too (the query is not supported: nothing was learnt about the data).
  */
 import { z } from 'zod';
-import { durationSchema, formatDuration } from '../../config/index.js';
+import { durationSchema, formatDuration } from '../../config/duration.js';
 import { FhirTransportError, type FhirResponse } from '../../fhir/index.js';
 import { FhirPathSyntaxError } from '../../fhir/index.js';
 import {

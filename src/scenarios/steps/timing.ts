@@ -5,7 +5,7 @@
  * records it reads.
  */
 import { z } from 'zod';
-import { durationSchema, formatDuration, parseDuration } from '../../config/index.js';
+import { durationSchema, formatDuration, parseDuration } from '../../config/duration.js';
 import { parseInstant, placeholderNames } from '../values.js';
 import { defineStep, sleep, stepBase } from './types.js';
 

@@ -5,7 +5,7 @@
  * data. `run` throws only on bugs; the runner turns a throw into `error`.
  */
 import { z } from 'zod';
-import { durationSchema, parseDuration } from '../../config/index.js';
+import { durationSchema, parseDuration } from '../../config/duration.js';
 import type { Attestation, Exchange, Finding, Outcome } from '../../core/index.js';
 import type { AuditSource } from '../../compliance/index.js';
 import type { GoliveConfig } from '../../config/index.js';
