@@ -78,6 +78,15 @@ const LIGHT_ENTRIES = [
   // Markdown and console renderers and the JSON report's zod schema.
   'report/reporter.ts',
   'report/junit-xml.ts',
+  // The JSON, JUnit and text documents of the check commands (compliance, load, scenarios).
+  'report/findings-output.ts',
+  'report/reporter-documents.ts',
+  // The size grammar (parseSize) that cli/options.ts reads for every command's size flags;
+  // load/index.ts loads the load engine (executors, histograms, MLLP driver).
+  'load/storage.ts',
+  // The one target factory of `scenarios`, `probe` and `load`; runner/index.ts also loads
+  // `golive run` (every phase: lint, compliance, adoption, the evidence store).
+  'runner/targets.ts',
 ];
 
 module.exports = {

@@ -2,7 +2,7 @@
 import { UserError } from '../core/index.js';
 import { parseDurationWithUnit } from '../config/duration.js';
 import { parseWhen } from '../inputs/index.js';
-import { parseSize } from '../load/index.js';
+import { parseSize } from '../load/storage.js';
 
 /** `5m`, `90s`, `1m30s`, `500ms`, `1h`: golive's one duration grammar, unit required on flags. */
 export function parseDuration(value: string, option: string): number {

@@ -17,8 +17,8 @@ import {
   type AuditSource,
 } from '../../compliance/index.js';
 import { parseDuration, positiveInt, resolveNow } from '../options.js';
-import { exitCodeOf, toJsonReport, toText } from '../../report/index.js';
-import { checksJunit } from '../../report/index.js';
+import { exitCodeOf, toJsonReport, toText } from '../../report/findings-output.js';
+import { checksJunit } from '../../report/reporter-documents.js';
 import type { RegisterCommand } from '../command-types.js';
 import {
   addAsOfOption,

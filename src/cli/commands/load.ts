@@ -17,8 +17,8 @@ import {
   storageFromConfig,
   type LoadedProfile,
 } from '../../load/index.js';
-import { targetsFor } from '../../runner/index.js';
-import { loadJunit } from '../../report/index.js';
+import { targetsFor } from '../../runner/targets.js';
+import { loadJunit } from '../../report/reporter-documents.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import {

@@ -15,7 +15,7 @@ import {
   selectScenarios,
   templateStoreFor,
 } from '../../scenarios/index.js';
-import { targetsFor } from '../../runner/index.js';
+import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import {

@@ -19,8 +19,8 @@ import {
 import { createProgress, formatScenarioList } from '../../scenarios/index.js';
 import { colourFor, useColour } from '../../report/terminal.js';
 import type { RunEvent } from '../../scenarios/index.js';
-import { scenarioRunJson, scenarioRunJunit } from '../../report/index.js';
-import { targetsFor } from '../../runner/index.js';
+import { scenarioRunJson, scenarioRunJunit } from '../../report/reporter-documents.js';
+import { targetsFor } from '../../runner/targets.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
 import { positiveInt } from '../options.js';
