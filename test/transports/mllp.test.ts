@@ -152,9 +152,8 @@ describe('listener', () => {
     const l = await listener();
     const peer = await rawPeer(l);
     peer.sock.write(Buffer.from('\x0bpartial'));
-    const t0 = Date.now();
+    // Returns (the test's own timeout catches a close that hangs) with every connection gone.
     await l.close(300);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(l.connections).toBe(0);
   });
 
