@@ -3,41 +3,12 @@
  * --max-connections, --max-message-bytes and --partial-budget change what the built CLI
  * accepts; bad values are E_OPTION with a hint, exit 2.
  */
-import net from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { Hl7Message } from '../../src/hl7/index.js';
-import { MllpFramer, frame } from '../../src/transports/mllp/index.js';
+import { describe, expect, it } from 'vitest';
+import { frame } from '../../src/transports/mllp/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
+import { mllpPeer as peer, oru as msg } from '../helpers/mllp-peer.js';
 
 const READY = /listening on 127\.0\.0\.1:(\d+)/;
-const msg = (id: string, pad = '') =>
-  `MSH|^~\\&|LAB|RGH|EHR|RGH|20260327143000+0100||ORU^R01|${id}|P|2.5.1\rPID|1||MRN1^^^RGH^MR\rNTE|1||${pad}\r`;
-
-/** A raw peer: what it writes, the ACKs it reads, and whether the listener closed it. */
-async function peer(port: string) {
-  const sock = net.connect(Number(port), '127.0.0.1');
-  onTestFinished(() => void sock.destroy());
-  const acks: Hl7Message[] = [];
-  const waiting: (() => void)[] = [];
-  const f = new MllpFramer({
-    onFrame: (b) => {
-      acks.push(Hl7Message.parse(b.toString('utf8')));
-      for (const w of waiting.splice(0)) w();
-    },
-  });
-  sock.on('data', (d) => f.push(d));
-  sock.on('error', () => undefined);
-  const closed = new Promise<void>((r) => sock.once('close', () => r()));
-  await new Promise<void>((r) => sock.once('connect', () => r()));
-  /** Resolves with the ACKs once there are n (rejects if the connection closes first). */
-  const ackCount = (n: number) =>
-    new Promise<Hl7Message[]>((resolve, reject) => {
-      const check = () => (acks.length >= n ? resolve(acks) : waiting.push(check));
-      check();
-      void closed.then(() => reject(new Error(`closed with ${acks.length} of ${n} ACKs`)));
-    });
-  return { sock, ackCount, closed };
-}
 
 describe('golive listen caps', () => {
   it('--max-connections 2 refuses the third connection and serves the first two', async () => {

@@ -5,43 +5,14 @@
  * `capture.partialBudget`. Each changes what a real socket sees; bad values exit 2 with a hint.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError, captureLimits, loadConfigText } from '../../src/config/index.js';
-import { Hl7Message } from '../../src/hl7/index.js';
 import { startCapture } from '../../src/scenarios/capture.js';
-import { MllpFramer, frame } from '../../src/transports/mllp/index.js';
+import { frame } from '../../src/transports/mllp/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
-
-const msg = (id: string, pad = '') =>
-  `MSH|^~\\&|LAB|RGH|EHR|RGH|20260327143000+0100||ORU^R01|${id}|P|2.5.1\rPID|1||MRN1^^^RGH^MR\rNTE|1||${pad}\r`;
-
-/** A raw peer: the ACKs it reads, and whether the listener closed it. */
-async function peer(port: number) {
-  const sock = net.connect(port, '127.0.0.1');
-  onTestFinished(() => void sock.destroy());
-  const acks: Hl7Message[] = [];
-  const waiting: (() => void)[] = [];
-  const f = new MllpFramer({
-    onFrame: (b) => {
-      acks.push(Hl7Message.parse(b.toString('utf8')));
-      for (const w of waiting.splice(0)) w();
-    },
-  });
-  sock.on('data', (d) => f.push(d));
-  sock.on('error', () => undefined);
-  const closed = new Promise<void>((r) => sock.once('close', () => r()));
-  await new Promise<void>((r) => sock.once('connect', () => r()));
-  const ackCount = (n: number) =>
-    new Promise<Hl7Message[]>((resolve, reject) => {
-      const check = () => (acks.length >= n ? resolve(acks) : waiting.push(check));
-      check();
-      void closed.then(() => reject(new Error(`closed with ${acks.length} of ${n} ACKs`)));
-    });
-  return { sock, ackCount, closed };
-}
+import { mllpPeer as peer, oru as msg } from '../helpers/mllp-peer.js';
 
 describe('golive site: listener caps by flag', () => {
   it('--max-connections 1 refuses a second connection; --max-message-bytes answers AR above it', async () => {
