@@ -12,7 +12,7 @@ import {
   formatLintProgress,
 } from '../../src/cli/lint-progress.js';
 import { displayWidth } from '../../src/report/terminal.js';
-import { screenOf, stripAnsi } from '../helpers/screen.js';
+import { FakeTerminal, screenOf, stripAnsi } from '../helpers/screen.js';
 
 // CI=true (set by .ci/run) turns the live area off by design: cleared here, set by the test
 // that checks that rule.
@@ -27,23 +27,6 @@ afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllEnvs();
 });
-
-/** A terminal of `columns` columns (changeable) that keeps every write. */
-class FakeTerminal {
-  readonly isTTY = true;
-  readonly chunks: string[] = [];
-  constructor(
-    public columns = 80,
-    readonly rows = 30,
-  ) {}
-  write(s: string): boolean {
-    this.chunks.push(s);
-    return true;
-  }
-  get text(): string {
-    return this.chunks.join('');
-  }
-}
 
 const MIB = 1024 * 1024;
 /** A big input: the numbers make the line wider than 80 columns. */

@@ -23,7 +23,7 @@ import {
 import { fixtureInput } from '../report/fixture.js';
 import { percent, positiveInt, wholeNumber } from '../../src/cli/options.js';
 import { UserError } from '../../src/core/errors.js';
-import { screenOf, stripAnsi } from '../helpers/screen.js';
+import { FakeTerminal, screenOf, stripAnsi } from '../helpers/screen.js';
 
 // These tests are about a person's terminal: CI=true (set by .ci/run) turns the live area off
 // by design, so it is cleared here and set only by the test that checks that rule.
@@ -33,23 +33,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-/** A terminal 80 columns wide that keeps every write. */
-class FakeTerminal {
-  readonly isTTY = true;
-  readonly chunks: string[] = [];
-  constructor(
-    readonly columns = 80,
-    readonly rows = 30,
-  ) {}
-  write(s: string): boolean {
-    this.chunks.push(s);
-    return true;
-  }
-  get text(): string {
-    return this.chunks.join('');
-  }
-}
 
 /** The text lines each write put on screen (escape sequences removed), for width checks. */
 function writtenLines(chunks: readonly string[]): string[] {
@@ -131,7 +114,7 @@ describe('run/demo task list on an 80-column terminal', () => {
     tasks.add('lint', 'Semantic lint of traffic');
     tasks.start('lint');
     vi.advanceTimersByTime(500);
-    (term as { columns: number }).columns = 40;
+    term.columns = 40;
     tasks.finish('lint', 'pass', '15 message(s) from 2 input(s): 0 error-level finding(s)');
     tasks.close();
     const last = term.chunks.at(-1)!;

@@ -44,3 +44,20 @@ export async function screenOf(
 export function stripAnsi(s: string): string {
   return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)/g, '');
 }
+
+/** A terminal `columns` wide (changeable, like a resized window) that keeps every write. */
+export class FakeTerminal {
+  readonly isTTY = true;
+  readonly chunks: string[] = [];
+  constructor(
+    public columns = 80,
+    readonly rows = 30,
+  ) {}
+  write(s: string): boolean {
+    this.chunks.push(s);
+    return true;
+  }
+  get text(): string {
+    return this.chunks.join('');
+  }
+}
