@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/terminal.js';
 import { runDemo } from '../../runner/index.js';
 import { TaskList } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
+import { writeVerdict } from '../verdict.js';
 import { VERSION } from '../version.js';
 import { deprecatedOption, Deprecations, reportsDirFlag, storeFlag } from '../output-options.js';
 
@@ -51,14 +50,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         });
         tasks.close();
         // The verdict block ends the output: decision, blockers, reports and evidence, last.
-        process.stdout.write(
-          `\n${renderConsoleSummary(decided.input, {
-            color: useColour(),
-            ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
-            reportPaths: decided.reports,
-            evidence: { path: decided.evidencePath, runId: decided.runId },
-          })}`,
-        );
+        writeVerdict(decided);
         // A demo exits 0 whenever its review completed, whatever the decision.
         setExit(0);
       },

@@ -3,13 +3,12 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UserError } from '../../core/index.js';
 import { loadConfigFile, resolveConfigPath, type LoadedConfig } from '../../config/index.js';
-import { renderConsoleSummary } from '../../report/index.js';
-import { useColour } from '../../report/terminal.js';
 import { planReview, runReview, type PlanReviewOptions } from '../../runner/index.js';
 import { renderPlan } from '../../runner/index.js';
 import { TaskList } from '../../runner/index.js';
 import { PROFILE_HELP, parseProfileOption } from '../profile-option.js';
 import type { RegisterCommand } from '../command-types.js';
+import { writeVerdict } from '../verdict.js';
 import { VERSION } from '../version.js';
 import {
   checkOutputDir,
@@ -131,14 +130,7 @@ export const register: RegisterCommand = (program: Command, setExit) => {
         tasks.close();
       }
       // The verdict block ends the output: decision, blockers, reports and evidence, last.
-      process.stdout.write(
-        `\n${renderConsoleSummary(result.input, {
-          color: useColour(),
-          ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
-          reportPaths: result.reports,
-          evidence: { path: result.evidencePath, runId: result.runId },
-        })}`,
-      );
+      writeVerdict(result);
       setExit(result.review.decision === 'GO' ? 0 : 1);
     });
 };
